@@ -1,0 +1,3 @@
+module github.com/vajrasearch/vajra
+
+go 1.26

@@ -1,0 +1,206 @@
+// Package binfile owns the on-disk layout shared by every Vajra binary format: a header with
+// a magic string and a format version, then named sections, each with its length and a
+// CRC32C of its payload, then a footer that makes truncation detectable.
+//
+// Layout (all integers little-endian):
+//
+//	header  : magic [8]byte | version uint32 | header CRC32C uint32 (of the 12 bytes before)
+//	section : tag [4]byte | length uint64 | zero padding to 8-byte alignment | payload |
+//	          CRC32C uint32 (of tag, length and payload)
+//	footer  : section count uint32 | file length uint64 | "VJRAEND!"
+//
+// Payloads start at offsets that are multiples of 8, so a reader that holds the whole file in
+// memory can view numeric arrays in place (see the view helpers) instead of copying them.
+// Parse rejects anything it does not fully understand with an error wrapping ErrCorrupt or
+// ErrVersion; it never panics on arbitrary input.
+package binfile
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"hash/crc32"
+	"io"
+)
+
+// ErrCorrupt reports a file that is truncated, has a bad checksum, or is otherwise malformed.
+var ErrCorrupt = errors.New("corrupt file")
+
+// ErrVersion reports a file written by a newer (or unknown) version of a format.
+var ErrVersion = errors.New("unsupported format version")
+
+var castagnoli = crc32.MakeTable(crc32.Castagnoli)
+
+const (
+	headerLen  = 16
+	footerLen  = 20
+	footerMark = "VJRAEND!"
+)
+
+// Checksum returns the CRC32C of b, the checksum used throughout Vajra's formats.
+func Checksum(b []byte) uint32 { return crc32.Checksum(b, castagnoli) }
+
+// Writer writes one file as a sequence of sections. It buffers nothing: each Section call
+// writes straight through to the underlying writer.
+type Writer struct {
+	w        io.Writer
+	off      uint64
+	sections uint32
+	tags     map[string]bool
+	err      error
+}
+
+// NewWriter writes the header for a file of the given kind. magic must be exactly 8 bytes.
+func NewWriter(w io.Writer, magic string, version uint32) (*Writer, error) {
+	if len(magic) != 8 {
+		return nil, fmt.Errorf("binfile: magic %q must be 8 bytes", magic)
+	}
+	var h [headerLen]byte
+	copy(h[:8], magic)
+	binary.LittleEndian.PutUint32(h[8:12], version)
+	binary.LittleEndian.PutUint32(h[12:16], Checksum(h[:12]))
+	bw := &Writer{w: w, tags: map[string]bool{}}
+	bw.write(h[:])
+	return bw, bw.err
+}
+
+func (w *Writer) write(b []byte) {
+	if w.err != nil {
+		return
+	}
+	n, err := w.w.Write(b)
+	w.off += uint64(n)
+	if err != nil {
+		w.err = err
+	}
+}
+
+// Section writes one section. tag must be 4 bytes and unique within the file.
+func (w *Writer) Section(tag string, payload []byte) error {
+	if len(tag) != 4 {
+		return fmt.Errorf("binfile: tag %q must be 4 bytes", tag)
+	}
+	if w.tags[tag] {
+		return fmt.Errorf("binfile: duplicate section %q", tag)
+	}
+	w.tags[tag] = true
+	var h [12]byte
+	copy(h[:4], tag)
+	binary.LittleEndian.PutUint64(h[4:], uint64(len(payload)))
+	w.write(h[:])
+	if pad := padding(w.off); pad > 0 {
+		w.write(make([]byte, pad))
+	}
+	w.write(payload)
+	var c [4]byte
+	binary.LittleEndian.PutUint32(c[:], sectionChecksum(h[:], payload))
+	w.write(c[:])
+	w.sections++
+	return w.err
+}
+
+// Close writes the footer. It does not close the underlying writer.
+func (w *Writer) Close() error {
+	var f [footerLen]byte
+	binary.LittleEndian.PutUint32(f[0:4], w.sections)
+	binary.LittleEndian.PutUint64(f[4:12], w.off+footerLen)
+	copy(f[12:], footerMark)
+	w.write(f[:])
+	return w.err
+}
+
+// sectionChecksum covers the section's tag and length as well as its payload, so a flipped
+// tag byte is caught too.
+func sectionChecksum(head, payload []byte) uint32 {
+	return crc32.Update(crc32.Checksum(head, castagnoli), castagnoli, payload)
+}
+
+func padding(off uint64) uint64 { return (8 - off%8) % 8 }
+
+// File is a parsed file: its version and its sections, in file order.
+type File struct {
+	Version  uint32
+	tags     []string
+	sections map[string][]byte
+}
+
+// Parse validates data as a file of the given kind written by a format version no newer than
+// maxVersion. Section payloads alias data.
+func Parse(data []byte, magic string, maxVersion uint32) (*File, error) {
+	if len(data) < headerLen+footerLen {
+		return nil, fmt.Errorf("%w: %d bytes is too short for a %q file", ErrCorrupt, len(data), magic)
+	}
+	if string(data[:8]) != magic {
+		return nil, fmt.Errorf("%w: not a %q file (magic %q)", ErrCorrupt, magic, data[:8])
+	}
+	if Checksum(data[:12]) != binary.LittleEndian.Uint32(data[12:16]) {
+		return nil, fmt.Errorf("%w: header checksum mismatch", ErrCorrupt)
+	}
+	version := binary.LittleEndian.Uint32(data[8:12])
+	if version == 0 || version > maxVersion {
+		return nil, fmt.Errorf("%w: %q version %d (this build reads up to %d)", ErrVersion, magic, version, maxVersion)
+	}
+	foot := data[len(data)-footerLen:]
+	if string(foot[12:]) != footerMark {
+		return nil, fmt.Errorf("%w: missing footer (file truncated?)", ErrCorrupt)
+	}
+	if got := binary.LittleEndian.Uint64(foot[4:12]); got != uint64(len(data)) {
+		return nil, fmt.Errorf("%w: footer says %d bytes, file has %d", ErrCorrupt, got, len(data))
+	}
+	want := binary.LittleEndian.Uint32(foot[0:4])
+	f := &File{Version: version, sections: map[string][]byte{}}
+	off := uint64(headerLen)
+	end := uint64(len(data) - footerLen)
+	for off < end {
+		if end-off < 12 {
+			return nil, fmt.Errorf("%w: section header at offset %d runs past the end", ErrCorrupt, off)
+		}
+		head := data[off : off+12]
+		tag := string(head[:4])
+		n := binary.LittleEndian.Uint64(head[4:12])
+		off += 12
+		pad := padding(off)
+		if pad > end-off {
+			return nil, fmt.Errorf("%w: section %q at offset %d runs past the end", ErrCorrupt, tag, off)
+		}
+		for _, b := range data[off : off+pad] {
+			if b != 0 {
+				return nil, fmt.Errorf("%w: section %q has non-zero padding", ErrCorrupt, tag)
+			}
+		}
+		off += pad
+		if off > end || n > end-off || end-off-n < 4 {
+			return nil, fmt.Errorf("%w: section %q at offset %d claims %d bytes, past the end", ErrCorrupt, tag, off, n)
+		}
+		payload := data[off : off+n : off+n]
+		off += n
+		if sectionChecksum(head, payload) != binary.LittleEndian.Uint32(data[off:off+4]) {
+			return nil, fmt.Errorf("%w: section %q checksum mismatch", ErrCorrupt, tag)
+		}
+		off += 4
+		if _, dup := f.sections[tag]; dup {
+			return nil, fmt.Errorf("%w: duplicate section %q", ErrCorrupt, tag)
+		}
+		f.sections[tag] = payload
+		f.tags = append(f.tags, tag)
+	}
+	if uint32(len(f.tags)) != want {
+		return nil, fmt.Errorf("%w: footer says %d sections, found %d", ErrCorrupt, want, len(f.tags))
+	}
+	return f, nil
+}
+
+// Section returns the payload of the named section, or an ErrCorrupt error if it is missing.
+func (f *File) Section(tag string) ([]byte, error) {
+	p, ok := f.sections[tag]
+	if !ok {
+		return nil, fmt.Errorf("%w: missing section %q", ErrCorrupt, tag)
+	}
+	return p, nil
+}
+
+// Has reports whether the file has the named section.
+func (f *File) Has(tag string) bool { _, ok := f.sections[tag]; return ok }
+
+// Tags lists the section tags in file order.
+func (f *File) Tags() []string { return append([]string(nil), f.tags...) }

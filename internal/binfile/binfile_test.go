@@ -1,0 +1,120 @@
+package binfile
+
+import (
+	"bytes"
+	"errors"
+	"testing"
+)
+
+func writeSample(t testing.TB) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	w, err := NewWriter(&buf, "TESTFILE", 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Section("abcd", []byte("hello")); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Section("nums", Uint32Bytes([]uint32{1, 2, 3})); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Section("empt", nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+func TestRoundTrip(t *testing.T) {
+	data := writeSample(t)
+	f, err := Parse(data, "TESTFILE", 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f.Version != 2 {
+		t.Fatalf("version %d", f.Version)
+	}
+	got, err := f.Section("abcd")
+	if err != nil || string(got) != "hello" {
+		t.Fatalf("abcd = %q, %v", got, err)
+	}
+	raw, _ := f.Section("nums")
+	nums, err := Uint32s(raw)
+	if err != nil || len(nums) != 3 || nums[2] != 3 {
+		t.Fatalf("nums = %v, %v", nums, err)
+	}
+	if e, err := f.Section("empt"); err != nil || len(e) != 0 {
+		t.Fatalf("empt = %v, %v", e, err)
+	}
+	if _, err := f.Section("none"); !errors.Is(err, ErrCorrupt) {
+		t.Fatalf("missing section: %v", err)
+	}
+	if want := []string{"abcd", "nums", "empt"}; len(f.Tags()) != 3 || f.Tags()[1] != want[1] {
+		t.Fatalf("tags %v", f.Tags())
+	}
+}
+
+func TestRejects(t *testing.T) {
+	data := writeSample(t)
+	flip := func(i int) []byte {
+		c := append([]byte(nil), data...)
+		c[i] ^= 0x40
+		return c
+	}
+	cases := []struct {
+		name string
+		data []byte
+		max  uint32
+		want error
+	}{
+		{"empty", nil, 2, ErrCorrupt},
+		{"wrong magic", flip(0), 2, ErrCorrupt},
+		{"header bit", flip(9), 2, ErrCorrupt},
+		{"newer version", data, 1, ErrVersion},
+		{"payload bit", flip(len(data) - 40), 2, ErrCorrupt},
+		{"truncated", data[:len(data)-1], 2, ErrCorrupt},
+		{"truncated middle", data[:40], 2, ErrCorrupt},
+		{"appended", append(append([]byte(nil), data...), 0), 2, ErrCorrupt},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			if _, err := Parse(c.data, "TESTFILE", c.max); !errors.Is(err, c.want) {
+				t.Fatalf("got %v, want %v", err, c.want)
+			}
+		})
+	}
+}
+
+func TestUnalignedViewsCopy(t *testing.T) {
+	b := make([]byte, 13)
+	copy(b[1:], Float32Bytes([]float32{1.5, -2, 3}))
+	v, err := Float32s(b[1:])
+	if err != nil || v[0] != 1.5 || v[1] != -2 || v[2] != 3 {
+		t.Fatalf("got %v %v", v, err)
+	}
+	if _, err := Float32s(b[:5]); !errors.Is(err, ErrCorrupt) {
+		t.Fatalf("odd length accepted: %v", err)
+	}
+}
+
+func FuzzParse(f *testing.F) {
+	f.Add(writeSample(f))
+	f.Add([]byte("TESTFILE"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		file, err := Parse(data, "TESTFILE", 2)
+		if err != nil {
+			if !errors.Is(err, ErrCorrupt) && !errors.Is(err, ErrVersion) {
+				t.Fatalf("untyped error %v", err)
+			}
+			return
+		}
+		for _, tag := range file.Tags() {
+			if _, err := file.Section(tag); err != nil {
+				t.Fatal(err)
+			}
+		}
+	})
+}
