@@ -48,3 +48,24 @@ func l2sqGeneric(a, b []float32) float32 {
 	}
 	return (s0 + s1) + (s2 + s3)
 }
+
+// DotRows computes out[i] = Dot(q, row ids[i] of base), where base holds rows of len(q)
+// float32s back to back. Gathering several rows per call lets the assembly paths prefetch
+// the next row while computing the current one, which is how graph searches spend most of
+// their time.
+func DotRows(q, base []float32, ids []uint32, out []float32) {
+	dim := len(q)
+	for i, id := range ids {
+		off := int(id) * dim
+		out[i] = Dot(q, base[off:off+dim])
+	}
+}
+
+// L2SqRows computes out[i] = L2Sq(q, row ids[i] of base); see DotRows.
+func L2SqRows(q, base []float32, ids []uint32, out []float32) {
+	dim := len(q)
+	for i, id := range ids {
+		off := int(id) * dim
+		out[i] = L2Sq(q, base[off:off+dim])
+	}
+}
