@@ -1,0 +1,165 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"time"
+
+	"github.com/vajrasearch/vajra"
+)
+
+// sourceFlags choose what to search: a collection directory (-i), a corpus to index in
+// memory (-c), or the built-in corpus; and, for corpora, how to embed them.
+type sourceFlags struct {
+	corpus, index  string
+	embedder       string
+	embedURL       string
+	embedModel     string
+	embedDim       int
+	profile        string
+	metric         string
+	skipBad        bool
+	threads        int
+	k1, b          float64
+	titleWeight    int
+	stopwords      string
+	stemmer        string
+	foldAccents    bool
+	compounds      bool
+	seed           uint64
+}
+
+func (s *sourceFlags) register(fs *flag.FlagSet, withIndex bool) {
+	fs.StringVar(&s.corpus, "c", "", "corpus to search: JSONL(.gz) file, BEIR folder or folder of .txt/.md files")
+	fs.StringVar(&s.corpus, "corpus", "", "same as -c")
+	if withIndex {
+		fs.StringVar(&s.index, "i", "", "collection directory (made by 'vajra index')")
+		fs.StringVar(&s.index, "index", "", "same as -i")
+	}
+	fs.StringVar(&s.embedder, "embedder", "", "embedder for a corpus: none, hash, openai (default: hash when a vector mode is used)")
+	fs.StringVar(&s.embedURL, "embed-url", "", "OpenAI-compatible embeddings URL (e.g. http://localhost:11434/v1)")
+	fs.StringVar(&s.embedModel, "embed-model", "", "embedding model name (openai embedder)")
+	fs.IntVar(&s.embedDim, "embed-dim", 0, "embedding dimension (hash: default 384; openai: learned)")
+	fs.StringVar(&s.profile, "profile", "", "HNSW build profile: quality, fast or instant (default quality)")
+	fs.StringVar(&s.metric, "metric", "", "vector metric: cosine, l2 or ip (default cosine)")
+	fs.BoolVar(&s.skipBad, "skip-bad", false, "skip malformed corpus lines (counted and reported) instead of stopping")
+	fs.IntVar(&s.threads, "threads", 0, "indexing threads (default: all CPUs)")
+	fs.Float64Var(&s.k1, "k1", 0, fmt.Sprintf("BM25 k1 (default %g)", vajra.DefaultK1))
+	fs.Float64Var(&s.b, "b", 0, fmt.Sprintf("BM25 b (default %g)", vajra.DefaultB))
+	fs.IntVar(&s.titleWeight, "title-weight", 0, fmt.Sprintf("weight of title words against content words (default %d)", vajra.DefaultTitleWeight))
+	fs.StringVar(&s.stopwords, "stopwords", "", "stop list: english (default), lucene, none, or a comma-separated list")
+	fs.StringVar(&s.stemmer, "stemmer", "", "stemmer: english (default), porter or none")
+	fs.BoolVar(&s.foldAccents, "fold-accents", false, "fold accents (café matches cafe)")
+	fs.BoolVar(&s.compounds, "compounds", false, "also index joined compounds (x-ray → xray)")
+	fs.Uint64Var(&s.seed, "seed", 0, "HNSW seed (same corpus + seed = same index)")
+}
+
+// options turns the flags into collection options. wantVectors says whether the command will
+// run vector or hybrid queries (then the hash embedder is the default).
+func (s *sourceFlags) options(wantVectors bool) vajra.Options {
+	kind := s.embedder
+	if kind == "" {
+		kind = vajra.EmbedderNone
+		if wantVectors {
+			kind = vajra.EmbedderHash
+		}
+	}
+	return vajra.Options{
+		Analysis: vajra.AnalysisOptions{Stopwords: s.stopwords, Stemmer: s.stemmer, FoldAccents: s.foldAccents, Compounds: s.compounds},
+		K1:       s.k1, B: s.b, TitleWeight: s.titleWeight,
+		Embedder: vajra.EmbedderOptions{Kind: kind, Dim: s.embedDim, URL: s.embedURL, Model: s.embedModel, APIKey: apiKey()},
+		Vector:   vajra.VectorOptions{Profile: s.profile, Metric: s.metric, Seed: s.seed},
+		Threads:  s.threads,
+	}
+}
+
+// apiKey reads an embeddings API key from the environment (never from flags, which other
+// users of the machine can see).
+func apiKey() string {
+	for _, k := range []string{"VAJRA_EMBED_API_KEY", "OPENAI_API_KEY"} {
+		if v := os.Getenv(k); v != "" {
+			return v
+		}
+	}
+	return ""
+}
+
+// open returns the collection to search and a one-line description of it.
+func (s *sourceFlags) open(ctx context.Context, u *ui, wantVectors bool) (*vajra.Collection, string, error) {
+	if s.index != "" && s.corpus != "" {
+		return nil, "", usagef("give -i (a collection) or -c (a corpus), not both")
+	}
+	if s.index != "" {
+		c, err := vajra.Open(s.index, vajra.OpenOptions{EmbedURL: s.embedURL, EmbedAPIKey: apiKey(), Threads: s.threads})
+		if err != nil {
+			return nil, "", err
+		}
+		return c, fmt.Sprintf("%s (%d documents)", s.index, c.Len()), nil
+	}
+	var docs []vajra.Document
+	var what string
+	if s.corpus == "" {
+		var err error
+		if docs, err = vajra.DefaultCorpus(); err != nil {
+			return nil, "", err
+		}
+		what = "built-in corpus: " + vajra.DefaultCorpusInfo()
+	} else {
+		var rep vajra.LoadReport
+		var err error
+		docs, rep, err = vajra.LoadDocuments(ctx, s.corpus, vajra.LoadOptions{SkipBad: s.skipBad})
+		if err != nil {
+			return nil, "", err
+		}
+		reportLoad(u, rep)
+		what = s.corpus
+	}
+	c, err := vajra.New(s.options(wantVectors))
+	if err != nil {
+		return nil, "", err
+	}
+	if err := upsertWithProgress(ctx, u, c, docs, "indexing"); err != nil {
+		return nil, "", err
+	}
+	return c, fmt.Sprintf("%s (%d documents)", what, c.Len()), nil
+}
+
+// reportLoad tells the user what reading a corpus did, so nothing is dropped silently.
+func reportLoad(u *ui, rep vajra.LoadReport) {
+	msg := fmt.Sprintf("read %s: %d documents", rep.Source, rep.Kept)
+	if rep.Bad > 0 {
+		msg += fmt.Sprintf(", %d bad lines skipped", rep.Bad)
+	}
+	if rep.Duplicates > 0 {
+		msg += fmt.Sprintf(", %d duplicate ids (last one kept)", rep.Duplicates)
+	}
+	fmt.Fprintln(u.err, msg)
+	for _, e := range rep.BadErrors {
+		fmt.Fprintln(u.err, "  skipped:", e)
+	}
+	if rep.Bad > len(rep.BadErrors) {
+		fmt.Fprintf(u.err, "  ... and %d more\n", rep.Bad-len(rep.BadErrors))
+	}
+}
+
+// upsertWithProgress adds docs in batches, drawing a progress bar on a terminal.
+func upsertWithProgress(ctx context.Context, u *ui, c *vajra.Collection, docs []vajra.Document, label string) error {
+	const batch = 10000
+	p := u.newProgress(label, int64(len(docs)))
+	defer p.Finish()
+	start := time.Now()
+	for lo := 0; lo < len(docs); lo += batch {
+		hi := min(lo+batch, len(docs))
+		if _, err := c.Upsert(ctx, docs[lo:hi]); err != nil {
+			return err
+		}
+		p.Add(int64(hi - lo))
+	}
+	if d := time.Since(start); d > 2*time.Second {
+		p.Finish()
+		fmt.Fprintf(u.err, "%s %d documents in %.1f s\n", label, len(docs), d.Seconds())
+	}
+	return nil
+}

@@ -1,0 +1,287 @@
+package vajra
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"sync"
+
+	"github.com/vajrasearch/vajra/internal/analysis"
+	"github.com/vajrasearch/vajra/internal/bitset"
+	"github.com/vajrasearch/vajra/internal/corpus"
+	"github.com/vajrasearch/vajra/internal/embed"
+	"github.com/vajrasearch/vajra/internal/filter"
+	"github.com/vajrasearch/vajra/internal/lexical"
+	"github.com/vajrasearch/vajra/internal/storage"
+	"github.com/vajrasearch/vajra/internal/vector"
+)
+
+// Document is one searchable item: an id unique in its collection, a title and content that
+// are analysed for lexical search (and embedded for vector search), free-form metadata that
+// filters can test, and optionally a precomputed vector.
+type Document = corpus.Document
+
+// Collection is a set of documents searchable three ways. It is safe for concurrent use:
+// searches run in parallel with each other and with writes, and writes are serialised.
+type Collection struct {
+	dir  string // "" for an in-memory collection
+	fsys storage.FS
+	lock io.Closer
+
+	opts     Options
+	analyzer *analysis.Analyzer
+	embedder embed.Embedder // nil without a vector side
+	spec     embed.Spec
+
+	// writeMu serialises writers and snapshots; mu guards the state below against readers.
+	writeMu sync.Mutex
+	mu      sync.RWMutex
+	closed  bool
+
+	docs   []*docRecord      // by internal id; nil once deleted
+	byID   map[string]uint32 // external id → internal id of the live version
+	live   *bitset.Set
+	nextID uint32
+	lex    *lexical.Index
+	vec    *vector.Index // nil without a vector side
+	meta   *filter.Index
+
+	wal      *storage.WAL
+	gen      uint64
+	lexFiles map[uint64]string // lexical segments already written, by segment id
+	dirty    bool              // writes since the last snapshot
+}
+
+// docRecord is what the collection keeps of a document besides its index entries.
+type docRecord struct {
+	id       string
+	title    string
+	content  string
+	metadata map[string]any
+}
+
+// New returns an empty in-memory collection: nothing is written to disk, and Flush is a
+// no-op. It suits tests, benchmarks and one-off searches over a corpus file.
+func New(o Options) (*Collection, error) {
+	o.EnsureDefaults()
+	if err := o.Validate(); err != nil {
+		return nil, err
+	}
+	c := &Collection{opts: o, byID: map[string]uint32{}, live: &bitset.Set{}, lexFiles: map[uint64]string{}}
+	if err := c.initEngines(OpenOptions{}, nil); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// initEngines builds the analyzer, embedder and empty indexes for c.opts. spec, when non-nil,
+// is the embedder recorded in an existing collection.
+func (c *Collection) initEngines(oo OpenOptions, spec *embed.Spec) error {
+	an, err := analysis.New(c.opts.Analysis)
+	if err != nil {
+		return fmt.Errorf("%w: %w", ErrOptions, err)
+	}
+	c.analyzer = an
+	lex, err := lexical.New(c.lexicalOptions())
+	if err != nil {
+		return fmt.Errorf("%w: %w", ErrOptions, err)
+	}
+	c.lex = lex
+	c.meta = filter.NewIndex()
+	if c.opts.Embedder.Kind == EmbedderNone {
+		return nil
+	}
+	if spec != nil {
+		conn := c.openAIOptions()
+		if oo.EmbedURL != "" {
+			conn.URL = oo.EmbedURL
+		}
+		conn.APIKey = oo.EmbedAPIKey
+		e, err := embed.FromSpec(*spec, conn)
+		if err != nil {
+			return fmt.Errorf("embedder: %w", err)
+		}
+		c.embedder = e
+	} else {
+		e, err := c.newEmbedder()
+		if err != nil {
+			return err
+		}
+		c.embedder = e
+	}
+	c.spec = c.embedder.Spec()
+	return nil
+}
+
+func (c *Collection) lexicalOptions() lexical.Options {
+	return lexical.Options{K1: c.opts.K1, B: c.opts.B, FieldWeights: []int{c.opts.TitleWeight, 1}}
+}
+
+func (c *Collection) openAIOptions() embed.OpenAIOptions {
+	e := c.opts.Embedder
+	return embed.OpenAIOptions{URL: e.URL, Model: e.Model, APIKey: e.APIKey, Dim: e.Dim,
+		Timeout: e.Timeout, BatchSize: e.BatchSize, MaxRetries: e.MaxRetries}
+}
+
+func (c *Collection) newEmbedder() (embed.Embedder, error) {
+	e := c.opts.Embedder
+	switch e.Kind {
+	case EmbedderHash:
+		h, err := embed.NewHash(embed.HashOptions{Dim: e.Dim})
+		if err != nil {
+			return nil, fmt.Errorf("%w: %w", ErrOptions, err)
+		}
+		return h, nil
+	case EmbedderOpenAI:
+		o, err := embed.NewOpenAI(c.openAIOptions())
+		if err != nil {
+			return nil, fmt.Errorf("%w: %w", ErrOptions, err)
+		}
+		return o, nil
+	case EmbedderPrecomputed:
+		return embed.NewPrecomputed(e.Dim, e.Model), nil
+	}
+	return nil, fmt.Errorf("%w: unknown embedder %q", ErrOptions, e.Kind)
+}
+
+// vectorIndexFor creates the HNSW index once the dimension is known.
+func (c *Collection) vectorIndexFor(dim int) (*vector.Index, error) {
+	m, err := vector.ParseMetric(c.opts.Vector.Metric)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrOptions, err)
+	}
+	vo := vector.Options{Dim: dim, Metric: m, Profile: vector.Profile(c.opts.Vector.Profile),
+		M: c.opts.Vector.M, EfConstruction: c.opts.Vector.EfConstruction, EfSearch: c.opts.Vector.EfSearch,
+		Seed: c.opts.Vector.Seed, Threads: c.opts.Threads}
+	return vector.NewIndex(vo)
+}
+
+// HasVectors reports whether the collection has a vector side (an embedder).
+func (c *Collection) HasVectors() bool { return c.embedder != nil }
+
+// Options returns the collection's effective options (the API key is never included).
+func (c *Collection) Options() Options {
+	o := c.opts
+	o.Embedder.APIKey = ""
+	return o
+}
+
+// EmbedderSpec describes the collection's embedder on one line ("" without one).
+func (c *Collection) EmbedderSpec() string {
+	if c.embedder == nil {
+		return ""
+	}
+	return c.embedder.Spec().String()
+}
+
+// Len returns the number of live documents.
+func (c *Collection) Len() int {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	return len(c.byID)
+}
+
+// Get returns the document with the given id. Its Vector is the stored one (normalised
+// when the metric is cosine).
+func (c *Collection) Get(id string) (Document, error) {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	if c.closed {
+		return Document{}, ErrClosed
+	}
+	iid, ok := c.byID[id]
+	if !ok {
+		return Document{}, fmt.Errorf("document %q: %w", id, ErrNotFound)
+	}
+	return c.documentLocked(iid), nil
+}
+
+func (c *Collection) documentLocked(iid uint32) Document {
+	r := c.docs[iid]
+	d := Document{ID: r.id, Title: r.title, Content: r.content, Metadata: cloneMetadata(r.metadata)}
+	if c.vec != nil {
+		if v, ok := c.vec.Vector(iid); ok {
+			d.Vector = append([]float32(nil), v...)
+		}
+	}
+	return d
+}
+
+// IDs returns the ids of the live documents in insertion order of their current versions.
+func (c *Collection) IDs() []string {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	out := make([]string, 0, len(c.byID))
+	c.live.ForEach(func(iid uint32) bool {
+		out = append(out, c.docs[iid].id)
+		return true
+	})
+	return out
+}
+
+func cloneMetadata(m map[string]any) map[string]any {
+	if m == nil {
+		return nil
+	}
+	b, err := json.Marshal(m)
+	if err != nil {
+		return m
+	}
+	var out map[string]any
+	if json.Unmarshal(b, &out) != nil {
+		return m
+	}
+	return out
+}
+
+// Close flushes a snapshot (for an on-disk collection with unsnapshotted writes), closes the
+// log and releases the directory lock. A closed collection refuses every call.
+func (c *Collection) Close() error {
+	c.writeMu.Lock()
+	defer c.writeMu.Unlock()
+	if c.closed {
+		return nil
+	}
+	var errs []error
+	if c.dir != "" && c.dirty {
+		errs = append(errs, c.snapshotLocked())
+	}
+	c.mu.Lock()
+	c.closed = true
+	c.mu.Unlock()
+	if c.wal != nil {
+		errs = append(errs, c.wal.Close())
+	}
+	if c.lock != nil {
+		errs = append(errs, c.lock.Close())
+	}
+	return errors.Join(errs...)
+}
+
+// Dir returns the collection's directory ("" for an in-memory collection).
+func (c *Collection) Dir() string { return c.dir }
+
+// exists reports whether path exists on the OS file system.
+func exists(path string) bool {
+	_, err := os.Stat(path)
+	return err == nil
+}
+
+// ctxErr reports a cancelled context as an error wrapping ctx.Err().
+func ctxErr(ctx context.Context) error {
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("cancelled: %w", err)
+	}
+	return nil
+}
+
+// Embed returns the collection's embedding of texts, as documents and queries get them.
+func (c *Collection) Embed(ctx context.Context, texts []string) ([][]float32, error) {
+	if c.embedder == nil {
+		return nil, ErrNoVectors
+	}
+	return c.embedder.Embed(ctx, texts)
+}

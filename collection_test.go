@@ -1,0 +1,205 @@
+package vajra
+
+import (
+	"context"
+	"errors"
+	"reflect"
+	"testing"
+)
+
+var sampleDocs = []Document{
+	{ID: "1", Title: "Café culture in Paris", Content: "Parisian cafés serve espresso and croissants to naïve tourists.", Metadata: map[string]any{"year": 2019, "lang": "en"}},
+	{ID: "2", Title: "X-ray crystallography", Content: "X-ray diffraction reveals the structure of crystals and proteins.", Metadata: map[string]any{"year": 2021, "lang": "en"}},
+	{ID: "3", Title: "COVID-19 vaccines", Content: "Vaccines against COVID-19 were developed in record time in 2020.", Metadata: map[string]any{"year": 2021, "lang": "en", "tags": []any{"health", "science"}}},
+	{ID: "4", Title: "Le café", Content: "Le café est une boisson préparée à partir des grains torréfiés.", Metadata: map[string]any{"year": 2018, "lang": "fr"}},
+	{ID: "5", Title: "Running shoes", Content: "Runners choose running shoes for cushioning; a runner runs daily.", Metadata: map[string]any{"year": 2022, "lang": "en"}},
+}
+
+func ids(res *Results) []string {
+	out := make([]string, len(res.Hits))
+	for i, h := range res.Hits {
+		out[i] = h.ID
+	}
+	return out
+}
+
+func mustSearch(t *testing.T, c *Collection, q Query) *Results {
+	t.Helper()
+	res, err := c.Search(context.Background(), q)
+	if err != nil {
+		t.Fatalf("search %+v: %v", q, err)
+	}
+	return res
+}
+
+func TestLexicalSearchAndWrites(t *testing.T) {
+	ctx := context.Background()
+	c, err := New(Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := c.Upsert(ctx, sampleDocs)
+	if err != nil || rep.Added != 5 {
+		t.Fatalf("upsert: %+v %v", rep, err)
+	}
+	cases := []struct {
+		q    string
+		want string
+	}{
+		{"boisson café", "4"},
+		{"xray crystal structure", "2"},
+		{"covid vaccine", "3"},
+		{"run", "5"},
+	}
+	for _, tc := range cases {
+		res := mustSearch(t, c, Query{Text: tc.q})
+		if len(res.Hits) == 0 || res.Hits[0].ID != tc.want {
+			t.Errorf("%q: got %v, want %s first", tc.q, ids(res), tc.want)
+		}
+	}
+	res := mustSearch(t, c, Query{Text: "café", Filter: "lang=en"})
+	if got := ids(res); !reflect.DeepEqual(got, []string{"1"}) {
+		t.Errorf("filtered: got %v", got)
+	}
+	if _, err := c.Search(ctx, Query{Text: "café", Filter: "nosuch=1"}); !errors.Is(err, ErrInvalidQuery) {
+		t.Errorf("unknown field: %v", err)
+	}
+	// Replace and delete.
+	if _, err := c.Upsert(ctx, []Document{{ID: "1", Title: "Tea rooms", Content: "Tea is served in London."}}); err != nil {
+		t.Fatal(err)
+	}
+	if got := ids(mustSearch(t, c, Query{Text: "parisian"})); len(got) != 0 {
+		t.Errorf("old version still found: %v", got)
+	}
+	if got := ids(mustSearch(t, c, Query{Text: "tea"})); !reflect.DeepEqual(got, []string{"1"}) {
+		t.Errorf("new version: %v", got)
+	}
+	if rep, err := c.Delete(ctx, []string{"2", "nope"}); err != nil || rep.Deleted != 1 || rep.Missing != 1 {
+		t.Fatalf("delete: %+v %v", rep, err)
+	}
+	if got := ids(mustSearch(t, c, Query{Text: "xray"})); len(got) != 0 {
+		t.Errorf("deleted doc found: %v", got)
+	}
+	if _, err := c.Get("2"); !errors.Is(err, ErrNotFound) {
+		t.Errorf("get deleted: %v", err)
+	}
+	if c.Len() != 4 {
+		t.Errorf("len %d", c.Len())
+	}
+}
+
+func TestInvalidDocumentsLeaveCollectionUnchanged(t *testing.T) {
+	ctx := context.Background()
+	c, err := New(Options{Embedder: EmbedderOptions{Kind: EmbedderHash, Dim: 64}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Upsert(ctx, sampleDocs); err != nil {
+		t.Fatal(err)
+	}
+	bad := [][]Document{
+		{{ID: "", Content: "no id"}},
+		{{ID: "ok", Content: "fine"}, {ID: "v", Content: "x", Vector: []float32{1, 2}}},
+		{{ID: "n", Content: "x", Vector: make([]float32, 64)}},
+		{{ID: "bad\xff", Content: "x"}},
+		{{ID: "m", Content: "x", Metadata: map[string]any{"f": func() {}}}},
+	}
+	for i, b := range bad {
+		if _, err := c.Upsert(ctx, b); !errors.Is(err, ErrInvalidDocument) {
+			t.Errorf("case %d: got %v", i, err)
+		}
+	}
+	if c.Len() != len(sampleDocs) {
+		t.Fatalf("collection changed: %d docs", c.Len())
+	}
+}
+
+func TestHybridAndVector(t *testing.T) {
+	ctx := context.Background()
+	c, err := New(Options{Embedder: EmbedderOptions{Kind: EmbedderHash, Dim: 128}, Vector: VectorOptions{Seed: 7}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Upsert(ctx, sampleDocs); err != nil {
+		t.Fatal(err)
+	}
+	for _, mode := range []Mode{Vector, Hybrid} {
+		res := mustSearch(t, c, Query{Text: "covid vaccines", Mode: mode, K: 3})
+		if len(res.Hits) == 0 || res.Hits[0].ID != "3" {
+			t.Errorf("%s: got %v", mode, ids(res))
+		}
+		h := res.Hits[0]
+		if mode == Hybrid && (h.Lexical == nil || h.Vector == nil || h.Lexical.Rank != 1) {
+			t.Errorf("hybrid sides: %+v %+v", h.Lexical, h.Vector)
+		}
+	}
+	res := mustSearch(t, c, Query{Text: "coffee café", Mode: Hybrid, Filter: "year <= 2018"})
+	if got := ids(res); !reflect.DeepEqual(got, []string{"4"}) {
+		t.Errorf("filtered hybrid: %v", got)
+	}
+	ex, err := c.Explain(ctx, Query{Text: "covid vaccines", Mode: Hybrid}, "3")
+	if err != nil || ex.Rank != 1 || ex.Lexical == nil || ex.Vector == nil {
+		t.Fatalf("explain: %+v %v", ex, err)
+	}
+}
+
+func TestPersistenceRoundTrip(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	c, err := Create(dir, Options{Embedder: EmbedderOptions{Kind: EmbedderHash, Dim: 64}, Vector: VectorOptions{Seed: 3}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Upsert(ctx, sampleDocs[:3]); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	// These live only in the log when the process "stops" without Close.
+	if _, err := c.Upsert(ctx, sampleDocs[3:]); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Delete(ctx, []string{"2"}); err != nil {
+		t.Fatal(err)
+	}
+	queries := []Query{{Text: "café", Mode: Lexical}, {Text: "running", Mode: Vector}, {Text: "covid café", Mode: Hybrid}}
+	var before [][]string
+	for _, q := range queries {
+		before = append(before, ids(mustSearch(t, c, q)))
+	}
+	c.wal.Close()
+	c.lock.Close()
+
+	c2, err := Open(dir, OpenOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, q := range queries {
+		if got := ids(mustSearch(t, c2, q)); !reflect.DeepEqual(got, before[i]) {
+			t.Errorf("%+v: before %v after %v", q, before[i], got)
+		}
+	}
+	d, err := c2.Get("3")
+	if err != nil || d.Title != sampleDocs[2].Title || d.Metadata["year"] != float64(2021) || len(d.Vector) != 64 {
+		t.Fatalf("get after reopen: %+v %v", d, err)
+	}
+	if err := c2.Close(); err != nil {
+		t.Fatal(err)
+	}
+	rep, err := Check(dir)
+	if err != nil || !rep.OK() || rep.Docs != 4 {
+		t.Fatalf("check: %+v %v", rep, err)
+	}
+	c3, err := Open(dir, OpenOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c3.Close()
+	if c3.Len() != 4 {
+		t.Fatalf("len after snapshot reopen %d", c3.Len())
+	}
+	if _, err := Create(dir, Options{}); err == nil {
+		t.Fatal("create over an open collection succeeded")
+	}
+}

@@ -1,0 +1,20 @@
+// Package vajra is a small search engine: BM25 lexical search, HNSW vector search and hybrid
+// (fused) search over one collection of documents, stored crash-safely in a directory.
+//
+// A collection is opened, filled and searched:
+//
+//	c, err := vajra.Create(dir, vajra.Options{Embedder: vajra.EmbedderOptions{Kind: "hash"}})
+//	_, err = c.Upsert(ctx, []vajra.Document{{ID: "1", Title: "Café culture", Content: "..."}})
+//	res, err := c.Search(ctx, vajra.Query{Text: "coffee house", Mode: vajra.Hybrid, K: 10})
+//
+// Everything acknowledged by Upsert or Delete survives a crash: writes go to a checksummed
+// write-ahead log before they are applied, and Flush (or Close) publishes a snapshot of the
+// documents and indexes with an atomic rename. Open replays the log on top of the newest
+// snapshot. Searches may run concurrently with each other and with writes.
+//
+// The lexical side analyses text with Unicode word segmentation, case folding, an English stop
+// list and Snowball stemming, and ranks with BM25 (title and content combined BM25F-style).
+// The vector side embeds text with the collection's embedder (a built-in hashing embedder, an
+// OpenAI-compatible HTTP service, or vectors supplied with the documents) and searches an HNSW
+// graph. Hybrid search fuses both rankings, by default with reciprocal rank fusion.
+package vajra

@@ -1,0 +1,24 @@
+package vajra
+
+import "errors"
+
+// Errors returned by collections, testable with errors.Is. Errors from reading files wrap
+// ErrCorrupt when the bytes on disk are damaged.
+var (
+	// ErrNotFound reports a document id that is not in the collection.
+	ErrNotFound = errors.New("vajra: not found")
+	// ErrInvalidDocument reports a document that cannot be stored (no id, bad vector, ...).
+	ErrInvalidDocument = errors.New("vajra: invalid document")
+	// ErrInvalidQuery reports a query that cannot run (unknown mode, no text, bad vector, ...).
+	ErrInvalidQuery = errors.New("vajra: invalid query")
+	// ErrNoVectors reports a vector or hybrid request to a collection without a vector index.
+	ErrNoVectors = errors.New("vajra: collection has no vector index")
+	// ErrCorrupt reports damaged collection files.
+	ErrCorrupt = errors.New("vajra: corrupt collection")
+	// ErrClosed reports use of a closed collection.
+	ErrClosed = errors.New("vajra: collection is closed")
+	// ErrExists reports Create on a directory that already holds a collection.
+	ErrExists = errors.New("vajra: collection already exists")
+	// ErrOptions reports invalid options.
+	ErrOptions = errors.New("vajra: invalid options")
+)

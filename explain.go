@@ -1,0 +1,172 @@
+package vajra
+
+import (
+	"context"
+	"fmt"
+	"math"
+
+	"github.com/vajrasearch/vajra/internal/lexical"
+	"github.com/vajrasearch/vajra/internal/vector"
+	"github.com/vajrasearch/vajra/internal/vector/kernel"
+)
+
+// TermExplanation is one query term's share of a BM25 score: its weight in the query, its
+// (field-weighted) frequency in the document, document frequency, idf, the document's
+// weighted length against the average, and the resulting contribution.
+type TermExplanation = lexical.TermExplanation
+
+// Explanation says why a document scored what it did for a query.
+type Explanation struct {
+	ID   string
+	Mode Mode
+	// Score is the document's final score for the query, as Search computes it.
+	Score float64
+	// Rank is the document's 1-based position in the full result list (0 = not retrieved
+	// within the search depth).
+	Rank int
+	// Lexical holds the BM25 breakdown (nil in vector mode).
+	Lexical *LexicalExplanation
+	// Vector holds the similarity (nil in lexical mode or without vectors).
+	Vector *VectorExplanation
+	// LexicalSide and VectorSide are the fusion inputs and contributions in hybrid mode.
+	LexicalSide, VectorSide *Side
+}
+
+// LexicalExplanation is the BM25 breakdown of one document's score.
+type LexicalExplanation struct {
+	Score        float64
+	Docs         uint64 // N used for idf
+	FieldWeights []int  // title and content weights
+	Terms        []TermExplanation
+}
+
+// VectorExplanation is the similarity of the document to the query vector.
+type VectorExplanation struct {
+	Metric     string
+	Similarity float64
+}
+
+// Explain explains the score of the document id for q.
+func (c *Collection) Explain(ctx context.Context, q Query, id string) (*Explanation, error) {
+	mode, err := c.resolveMode(q)
+	if err != nil {
+		return nil, err
+	}
+	var qvec []float32
+	if mode != Lexical {
+		if qvec, err = c.queryVector(ctx, q); err != nil {
+			return nil, err
+		}
+	}
+	terms := c.analyzer.AppendTerms(nil, q.Text)
+	// The rank comes from the same search the user ran, at a generous depth.
+	deep := q
+	deep.Mode = mode
+	deep.K = max(q.K, 1000)
+	deep.Vector = qvec
+	res, err := c.Search(ctx, deep)
+	if err != nil {
+		return nil, err
+	}
+
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	iid, ok := c.byID[id]
+	if !ok {
+		return nil, fmt.Errorf("explain %q: %w", id, ErrNotFound)
+	}
+	ex := &Explanation{ID: id, Mode: mode}
+	for i, h := range res.Hits {
+		if h.ID == id {
+			ex.Rank = i + 1
+			ex.Score = h.Score
+			ex.LexicalSide, ex.VectorSide = h.Lexical, h.Vector
+			break
+		}
+	}
+	if mode != Vector {
+		le, _ := c.lex.Snapshot().Explain(lexical.NewQuery(terms), iid)
+		ex.Lexical = &LexicalExplanation{Score: float64(le.Score), Docs: le.N, FieldWeights: le.FieldWeights, Terms: le.Terms}
+		if mode == Lexical && ex.Rank == 0 {
+			ex.Score = float64(le.Score)
+		}
+	}
+	if mode != Lexical && c.vec != nil {
+		if v, ok := c.vec.Vector(iid); ok {
+			d := distance(c.vec.Options().Metric, qvec, v)
+			ex.Vector = &VectorExplanation{Metric: c.opts.Vector.Metric, Similarity: similarity(c.vec.Options().Metric, d)}
+			if mode == Vector && ex.Rank == 0 {
+				ex.Score = ex.Vector.Similarity
+			}
+		}
+	}
+	return ex, nil
+}
+
+// Stats describes a collection.
+type Stats struct {
+	Docs           int
+	Dir            string
+	Generation     uint64
+	Analyzer       AnalysisOptions
+	K1, B          float64
+	TitleWeight    int
+	Segments       int
+	DeletedInSegs  uint64
+	Terms          int
+	Postings       uint64
+	AvgDocLen      float64
+	LexicalBytes   int64
+	Embedder       string
+	VectorDim      int
+	VectorMetric   string
+	VectorProfile  string
+	Vectors        int
+	VectorBytes    int64
+	MetadataFields []string
+	LogBytes       int64
+}
+
+// Stats returns counts and sizes.
+func (c *Collection) Stats() Stats {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	ls := c.lex.Snapshot().Stats()
+	s := Stats{Docs: len(c.byID), Dir: c.dir, Generation: c.gen, Analyzer: c.analyzer.Options(),
+		K1: c.opts.K1, B: c.opts.B, TitleWeight: c.opts.TitleWeight,
+		Segments: ls.Segments, DeletedInSegs: ls.Deleted, Terms: ls.Terms, Postings: ls.Postings,
+		AvgDocLen: ls.AvgDocLen, LexicalBytes: ls.EncodedBytes, MetadataFields: c.meta.Fields()}
+	if c.embedder != nil {
+		s.Embedder = c.embedder.Spec().String()
+		s.VectorMetric = c.opts.Vector.Metric
+		s.VectorProfile = c.opts.Vector.Profile
+	}
+	if c.vec != nil {
+		s.VectorDim = c.vec.Options().Dim
+		s.Vectors = c.vec.Len()
+		s.VectorBytes = c.vec.MemoryBytes()
+	}
+	if c.wal != nil {
+		s.LogBytes = c.wal.Size()
+	}
+	return s
+}
+
+// distance computes the index's distance between a raw query vector and a stored vector
+// (stored vectors are already normalised under cosine).
+func distance(m vector.Metric, q, v []float32) float32 {
+	switch m {
+	case vector.Cosine:
+		var n float64
+		for _, x := range q {
+			n += float64(x) * float64(x)
+		}
+		if n == 0 {
+			return 1
+		}
+		return 1 - kernel.Dot(q, v)/float32(math.Sqrt(n))
+	case vector.L2:
+		return kernel.L2Sq(q, v)
+	}
+	return -kernel.Dot(q, v)
+}

@@ -1,0 +1,242 @@
+package vajra
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+
+	"github.com/vajrasearch/vajra/internal/bitset"
+	"github.com/vajrasearch/vajra/internal/embed"
+	"github.com/vajrasearch/vajra/internal/lexical"
+	"github.com/vajrasearch/vajra/internal/storage"
+	"github.com/vajrasearch/vajra/internal/vector"
+)
+
+// Create makes a new, empty collection in dir (created if missing) and opens it. It fails
+// with ErrExists when dir already holds a collection.
+func Create(dir string, o Options) (*Collection, error) {
+	return create(storage.OS(), dir, o)
+}
+
+func create(fsys storage.FS, dir string, o Options) (*Collection, error) {
+	o.EnsureDefaults()
+	if err := o.Validate(); err != nil {
+		return nil, err
+	}
+	if err := fsys.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("create %s: %w", dir, err)
+	}
+	lock, err := fsys.Lock(fsys.PathJoin(dir, lockName))
+	if err != nil {
+		return nil, fmt.Errorf("create %s: %w", dir, err)
+	}
+	if _, err := fsys.Stat(fsys.PathJoin(dir, manifestName)); err == nil {
+		lock.Close()
+		return nil, fmt.Errorf("create %s: %w", dir, ErrExists)
+	}
+	c := &Collection{dir: dir, fsys: fsys, lock: lock, opts: o, byID: map[string]uint32{},
+		live: &bitset.Set{}, lexFiles: map[uint64]string{}}
+	if err := c.initEngines(OpenOptions{}, nil); err != nil {
+		lock.Close()
+		return nil, err
+	}
+	if err := c.snapshotLocked(); err != nil {
+		lock.Close()
+		return nil, fmt.Errorf("create %s: %w", dir, err)
+	}
+	return c, nil
+}
+
+// Open opens the collection in dir, replaying its log on top of its newest snapshot. A
+// damaged file gives an error wrapping ErrCorrupt that names it; the files are left as they
+// are.
+func Open(dir string, oo OpenOptions) (*Collection, error) {
+	return open(storage.OS(), dir, oo)
+}
+
+func open(fsys storage.FS, dir string, oo OpenOptions) (*Collection, error) {
+	if _, err := fsys.Stat(fsys.PathJoin(dir, manifestName)); err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, fmt.Errorf("open %s: no collection here (no %s): %w", dir, manifestName, ErrNotFound)
+		}
+		return nil, fmt.Errorf("open %s: %w", dir, err)
+	}
+	lock, err := fsys.Lock(fsys.PathJoin(dir, lockName))
+	if err != nil {
+		return nil, fmt.Errorf("open %s: %w", dir, err)
+	}
+	c, err := load(fsys, dir, oo, lock)
+	if err != nil {
+		lock.Close()
+		return nil, fmt.Errorf("open %s: %w", dir, err)
+	}
+	return c, nil
+}
+
+// load reads a collection's newest snapshot and replays its log.
+func load(fsys storage.FS, dir string, oo OpenOptions, lock interface{ Close() error }) (*Collection, error) {
+	c := &Collection{dir: dir, fsys: fsys, lock: lock, byID: map[string]uint32{}, live: &bitset.Set{}}
+	m, err := storage.ReadManifest(fsys, c.path(manifestName))
+	if err != nil {
+		return nil, corrupt(err)
+	}
+	if m.Meta[metaFormat] != formatVersion {
+		return nil, fmt.Errorf("%w: collection format %q (this build reads %q)", ErrCorrupt, m.Meta[metaFormat], formatVersion)
+	}
+	if err := json.Unmarshal([]byte(m.Meta[metaOptions]), &c.opts); err != nil {
+		return nil, fmt.Errorf("%w: %s: stored options: %v", ErrCorrupt, manifestName, err)
+	}
+	c.opts.Threads = oo.Threads
+	if oo.Sync != "" {
+		c.opts.Sync = oo.Sync
+	}
+	c.opts.EnsureDefaults()
+	if err := c.opts.Validate(); err != nil {
+		return nil, fmt.Errorf("%w: %s: stored options: %v", ErrCorrupt, manifestName, err)
+	}
+	var spec *embed.Spec
+	if s, ok := m.Meta[metaEmbedder]; ok {
+		spec = new(embed.Spec)
+		if err := json.Unmarshal([]byte(s), spec); err != nil {
+			return nil, fmt.Errorf("%w: %s: embedder: %v", ErrCorrupt, manifestName, err)
+		}
+	}
+	if err := c.initEngines(oo, spec); err != nil {
+		return nil, err
+	}
+	if err := c.loadFiles(m); err != nil {
+		return nil, err
+	}
+	c.gen = m.Generation
+	wal, err := storage.OpenWAL(fsys, c.path(m.WAL), c.walOptions())
+	if err != nil {
+		return nil, corrupt(err)
+	}
+	c.wal = wal
+	info, err := wal.Replay(c.replay)
+	if err != nil {
+		wal.Close()
+		return nil, fmt.Errorf("replay %s: %w", m.WAL, corrupt(err))
+	}
+	c.dirty = info.Records > 0
+	return c, nil
+}
+
+func corrupt(err error) error {
+	if errors.Is(err, storage.ErrCorrupt) && !errors.Is(err, ErrCorrupt) {
+		return fmt.Errorf("%w: %w", ErrCorrupt, err)
+	}
+	return err
+}
+
+// loadFiles reads the snapshot's document store, lexical segments and vector index.
+func (c *Collection) loadFiles(m storage.Manifest) error {
+	var docs *docsFile
+	segs := map[uint64]*lexical.Segment{}
+	c.lexFiles = map[uint64]string{}
+	for _, name := range m.Files {
+		data, err := storage.ReadFile(c.fsys, c.path(name))
+		if err != nil {
+			return corrupt(err)
+		}
+		switch {
+		case name == docsFileName(m.Generation):
+			if docs, err = decodeDocs(data); err != nil {
+				return fmt.Errorf("%s: %w", name, corrupt(err))
+			}
+		case name == vecFileName(m.Generation):
+			if c.embedder == nil {
+				return fmt.Errorf("%w: %s: vector index in a collection without an embedder", ErrCorrupt, name)
+			}
+			vi, err := vector.ReadIndex(data, c.opts.Threads)
+			if err != nil {
+				return fmt.Errorf("%s: %w", name, corrupt(err))
+			}
+			c.vec = vi
+		default:
+			id, ok := segmentIDFromName(name)
+			if !ok {
+				return fmt.Errorf("%w: %s names unknown file %q", ErrCorrupt, manifestName, name)
+			}
+			seg, err := lexical.DecodeSegment(data)
+			if err != nil {
+				return fmt.Errorf("%s: %w", name, corrupt(err))
+			}
+			if seg.ID() != id {
+				return fmt.Errorf("%w: %s holds segment %d", ErrCorrupt, name, seg.ID())
+			}
+			segs[id] = seg
+			c.lexFiles[id] = name
+		}
+	}
+	if docs == nil {
+		return fmt.Errorf("%w: %s names no document store", ErrCorrupt, manifestName)
+	}
+	refs := make([]lexical.SegmentRef, 0, len(segs))
+	for _, id := range docs.lexSegs {
+		seg, ok := segs[id]
+		if !ok {
+			return fmt.Errorf("%w: lexical segment %d is not in the manifest", ErrCorrupt, id)
+		}
+		del := docs.lexDel[id]
+		if del.Len() == 0 {
+			del = nil
+		}
+		refs = append(refs, lexical.SegmentRef{Seg: seg, Deleted: del})
+	}
+	if len(refs) != len(segs) {
+		return fmt.Errorf("%w: the manifest names %d lexical segments, the document store %d", ErrCorrupt, len(segs), len(refs))
+	}
+	lex, err := lexical.Restore(c.lexicalOptions(), refs)
+	if err != nil {
+		return corrupt(err)
+	}
+	c.lex = lex
+	c.nextID = docs.nextID
+	c.docs = make([]*docRecord, docs.nextID)
+	for i, iid := range docs.iids {
+		r := docs.records[i]
+		if _, dup := c.byID[r.id]; dup {
+			return fmt.Errorf("%w: document id %q stored twice", ErrCorrupt, r.id)
+		}
+		c.docs[iid] = r
+		c.byID[r.id] = iid
+		c.live.Add(iid)
+		if len(r.metadata) > 0 {
+			c.meta.Add(iid, r.metadata)
+		}
+	}
+	if n := lex.Snapshot().Stats().Docs; n != uint64(len(docs.iids)) {
+		return fmt.Errorf("%w: lexical index holds %d live documents, the store %d", ErrCorrupt, n, len(docs.iids))
+	}
+	if c.vec != nil && c.vec.Len() != len(docs.iids) {
+		return fmt.Errorf("%w: vector index holds %d live vectors, the store %d documents", ErrCorrupt, c.vec.Len(), len(docs.iids))
+	}
+	return nil
+}
+
+// replay applies one logged write.
+func (c *Collection) replay(r storage.Record) error {
+	switch r.Type {
+	case recUpsert:
+		batch, err := decodeUpsert(r.Payload)
+		if err != nil {
+			return err
+		}
+		if len(batch) == 0 {
+			return nil
+		}
+		fields := c.analyzeDocs(batch)
+		_, _, err = c.applyUpsert(batch, fields)
+		return err
+	case recDelete:
+		ids, err := decodeDelete(r.Payload)
+		if err != nil {
+			return err
+		}
+		c.applyDelete(ids)
+		return nil
+	}
+	return fmt.Errorf("%w: unknown log record type %d", ErrCorrupt, r.Type)
+}

@@ -1,0 +1,179 @@
+package vajra
+
+import (
+	"fmt"
+	"runtime"
+	"time"
+
+	"github.com/vajrasearch/vajra/internal/analysis"
+	"github.com/vajrasearch/vajra/internal/lexical"
+)
+
+// AnalysisOptions configure text analysis: stop list, stemmer, accent folding. The zero value
+// is the default English pipeline.
+type AnalysisOptions = analysis.Options
+
+// Defaults for Options, chosen by evaluation on BEIR SciFact's train split and checked on its
+// test split and on Cranfield (see the README).
+const (
+	DefaultK1          = 1.2
+	DefaultB           = 0.75
+	DefaultTitleWeight = 2
+	// DefaultSnapshotBytes is the write-ahead log size at which a collection writes a new
+	// snapshot, so that reopening never replays more than this much log.
+	DefaultSnapshotBytes = 64 << 20
+)
+
+// Embedder kinds accepted by EmbedderOptions.Kind.
+const (
+	EmbedderNone        = "none"        // lexical search only
+	EmbedderHash        = "hash"        // built-in, offline, deterministic hashing embedder
+	EmbedderOpenAI      = "openai"      // an OpenAI-compatible /v1/embeddings service
+	EmbedderPrecomputed = "precomputed" // vectors come with the documents (the "vector" field)
+)
+
+// EmbedderOptions choose how a collection turns text into vectors. The choice is recorded in
+// the collection: queries are always embedded the same way as the documents were.
+type EmbedderOptions struct {
+	// Kind is "none" (the default: no vector index), "hash", "openai" or "precomputed".
+	Kind string
+	// Dim is the vector dimension: the hash embedder's output size (default 384); for
+	// "openai" and "precomputed", 0 means "learn it from the first vectors".
+	Dim int
+	// URL and Model name the OpenAI-compatible service and model ("openai" only). The URL may
+	// change when a collection is reopened (the same model served elsewhere); the model may not.
+	URL, Model string
+	// APIKey is sent as a bearer token ("openai" only). It is never stored.
+	APIKey string
+	// Timeout per HTTP request (default 30 s), BatchSize texts per request (default 64),
+	// MaxRetries on transient failures (default 4).
+	Timeout    time.Duration
+	BatchSize  int
+	MaxRetries int
+}
+
+// VectorOptions configure the HNSW index of a collection with an embedder.
+type VectorOptions struct {
+	// Metric is "cosine" (default), "l2" or "ip".
+	Metric string
+	// Profile is "quality" (default), "fast" or "instant": a documented trade of build time
+	// for recall. M, EfConstruction and EfSearch override single parameters of the profile.
+	Profile                     string
+	M, EfConstruction, EfSearch int
+	// Seed makes builds reproducible: the same documents in the same order with the same seed
+	// give the same graph, whatever the number of threads.
+	Seed uint64
+}
+
+// SyncPolicy says when writes reach stable storage.
+type SyncPolicy string
+
+const (
+	// SyncAlways fsyncs the write-ahead log before Upsert or Delete returns: an acknowledged
+	// write survives power loss. The default.
+	SyncAlways SyncPolicy = "always"
+	// SyncNever leaves flushing to the operating system: acknowledged writes survive a crash
+	// of the process but not of the machine. For bulk loads that can be redone.
+	SyncNever SyncPolicy = "never"
+)
+
+// Options configure a collection when it is created. They are stored with the collection;
+// Open uses the stored ones (see OpenOptions for what may change on reopening).
+type Options struct {
+	// Analysis configures the text pipeline for documents and queries alike.
+	Analysis AnalysisOptions
+	// K1 and B are the BM25 parameters (0 = DefaultK1, DefaultB).
+	K1, B float64
+	// TitleWeight counts each title word this many times against one content word
+	// (0 = DefaultTitleWeight).
+	TitleWeight int
+	// Embedder chooses the vector side; the zero value means lexical search only.
+	Embedder EmbedderOptions
+	// Vector configures the HNSW index when there is an embedder.
+	Vector VectorOptions
+	// Threads bounds the parallelism of indexing (0 = all CPUs). Results never depend on it.
+	Threads int
+	// Sync is the durability policy of writes (default SyncAlways).
+	Sync SyncPolicy
+	// SnapshotBytes is the log size that triggers a snapshot (0 = DefaultSnapshotBytes).
+	SnapshotBytes int64
+}
+
+// EnsureDefaults fills zero values with the defaults.
+func (o *Options) EnsureDefaults() {
+	o.Analysis.EnsureDefaults()
+	if o.K1 == 0 {
+		o.K1 = DefaultK1
+	}
+	if o.B == 0 {
+		o.B = DefaultB
+	}
+	if o.TitleWeight == 0 {
+		o.TitleWeight = DefaultTitleWeight
+	}
+	if o.Embedder.Kind == "" {
+		o.Embedder.Kind = EmbedderNone
+	}
+	if o.Embedder.Kind == EmbedderHash && o.Embedder.Dim == 0 {
+		o.Embedder.Dim = 384
+	}
+	if o.Vector.Metric == "" {
+		o.Vector.Metric = "cosine"
+	}
+	if o.Vector.Profile == "" {
+		o.Vector.Profile = "quality"
+	}
+	if o.Threads <= 0 {
+		o.Threads = runtime.GOMAXPROCS(0)
+	}
+	if o.Sync == "" {
+		o.Sync = SyncAlways
+	}
+	if o.SnapshotBytes <= 0 {
+		o.SnapshotBytes = DefaultSnapshotBytes
+	}
+}
+
+// Validate reports options Create would reject.
+func (o Options) Validate() error {
+	if err := o.Analysis.Validate(); err != nil {
+		return fmt.Errorf("%w: %w", ErrOptions, err)
+	}
+	lo := lexical.Options{K1: o.K1, B: o.B, FieldWeights: []int{max(o.TitleWeight, 1), 1}}
+	lo.EnsureDefaults()
+	if err := lo.Validate(); err != nil {
+		return fmt.Errorf("%w: %w", ErrOptions, err)
+	}
+	if o.TitleWeight < 0 || o.TitleWeight > lexical.MaxFieldWeight {
+		return fmt.Errorf("%w: TitleWeight %d out of range [1, %d]", ErrOptions, o.TitleWeight, lexical.MaxFieldWeight)
+	}
+	switch o.Embedder.Kind {
+	case "", EmbedderNone, EmbedderHash, EmbedderOpenAI, EmbedderPrecomputed:
+	default:
+		return fmt.Errorf("%w: unknown embedder %q (want none, hash, openai or precomputed)", ErrOptions, o.Embedder.Kind)
+	}
+	if o.Embedder.Kind == EmbedderOpenAI && o.Embedder.URL == "" {
+		return fmt.Errorf("%w: the openai embedder needs a URL", ErrOptions)
+	}
+	if o.Embedder.Dim < 0 {
+		return fmt.Errorf("%w: embedder dimension %d is negative", ErrOptions, o.Embedder.Dim)
+	}
+	switch o.Sync {
+	case "", SyncAlways, SyncNever:
+	default:
+		return fmt.Errorf("%w: unknown sync policy %q (want always or never)", ErrOptions, o.Sync)
+	}
+	return nil
+}
+
+// OpenOptions adjust how an existing collection is opened. Stored options (analysis, BM25,
+// embedder kind and model, vector parameters) cannot change.
+type OpenOptions struct {
+	// EmbedURL and EmbedAPIKey reach the collection's OpenAI-compatible embedder (the URL is
+	// stored at creation; a new one here replaces it, the key is never stored).
+	EmbedURL, EmbedAPIKey string
+	// Threads bounds indexing parallelism (0 = all CPUs).
+	Threads int
+	// Sync overrides the durability policy for this session ("" = the stored one).
+	Sync SyncPolicy
+}

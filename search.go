@@ -1,0 +1,312 @@
+package vajra
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"time"
+
+	"github.com/vajrasearch/vajra/internal/bitset"
+	"github.com/vajrasearch/vajra/internal/filter"
+	"github.com/vajrasearch/vajra/internal/fusion"
+	"github.com/vajrasearch/vajra/internal/lexical"
+	"github.com/vajrasearch/vajra/internal/vector"
+)
+
+// Mode chooses how a query is answered.
+type Mode string
+
+const (
+	// Lexical ranks by BM25 over the analysed query terms.
+	Lexical Mode = "lexical"
+	// Vector ranks by similarity between the query's embedding and the documents'.
+	Vector Mode = "vector"
+	// Hybrid runs both and fuses the rankings (FusionOptions).
+	Hybrid Mode = "hybrid"
+)
+
+// ParseMode accepts "lexical", "vector" and "hybrid" (and the short forms "lex", "vec",
+// "hyb").
+func ParseMode(s string) (Mode, error) {
+	switch s {
+	case "lexical", "lex", "bm25":
+		return Lexical, nil
+	case "vector", "vec", "knn":
+		return Vector, nil
+	case "hybrid", "hyb":
+		return Hybrid, nil
+	}
+	return "", fmt.Errorf("%w: unknown mode %q (want lexical, vector or hybrid)", ErrInvalidQuery, s)
+}
+
+// Filter restricts a search to documents whose metadata matches. Build one in Go or parse
+// the CLI syntax with ParseFilter.
+type Filter = filter.Expr
+
+// ParseFilter parses a filter expression such as `year>=2020 AND lang=en`,
+// `tag in (go, rust)` or `draft != true`.
+func ParseFilter(s string) (Filter, error) { return filter.Parse(s) }
+
+// FusionOptions choose how hybrid search combines the two rankings: Method "rrf" (default),
+// "linear" or "relative"; Alpha, the weight of the lexical side in [0,1] (default 0.5); RRFK
+// (default 60).
+type FusionOptions = fusion.Options
+
+// Query is one search request.
+type Query struct {
+	// Text is the query text. Vector mode embeds it unless Vector is given.
+	Text string
+	// Vector is a query vector for vector and hybrid modes (instead of embedding Text).
+	Vector []float32
+	// Mode defaults to Hybrid in a collection with vectors, Lexical otherwise.
+	Mode Mode
+	// K is the number of results (default 10).
+	K int
+	// Filter is a filter expression in the CLI syntax; Where is the same in Go form. When
+	// both are set, a document must match both.
+	Filter string
+	Where  *Filter
+	// Fusion configures hybrid mode.
+	Fusion FusionOptions
+	// Depth is how many candidates each side contributes to hybrid fusion (default
+	// max(K, 100)).
+	Depth int
+	// EfSearch overrides the HNSW search breadth for this query (0 = the collection's).
+	EfSearch int
+}
+
+// Side is how one side (lexical or vector) ranked a result: its 1-based rank (0 = absent),
+// its raw score and what it contributed to the final score.
+type Side = fusion.Side
+
+// Hit is one result.
+type Hit struct {
+	ID    string
+	Title string
+	// Metadata is the stored metadata; treat it as read-only.
+	Metadata map[string]any
+	// Score is the final score: BM25 in lexical mode, similarity in vector mode (cosine
+	// similarity, inner product, or negated squared L2 distance), the fused score in hybrid.
+	Score float64
+	// Lexical and Vector describe each side's ranking; nil for a side that did not run.
+	Lexical, Vector *Side
+
+	content string
+}
+
+// Results is the answer to a query.
+type Results struct {
+	Hits []Hit
+	Mode Mode
+	// Terms are the analysed query terms (what lexical search matched), for highlighting.
+	Terms []string
+	// Took is the time spent inside Search.
+	Took time.Duration
+}
+
+// Search answers q. It may run concurrently with other searches and with writes; it sees the
+// collection as of one moment.
+func (c *Collection) Search(ctx context.Context, q Query) (*Results, error) {
+	start := time.Now()
+	mode, err := c.resolveMode(q)
+	if err != nil {
+		return nil, err
+	}
+	k := q.K
+	if k <= 0 {
+		k = 10
+	}
+	var qvec []float32
+	if mode != Lexical {
+		if qvec, err = c.queryVector(ctx, q); err != nil {
+			return nil, err
+		}
+	}
+	var terms []string
+	if mode != Vector {
+		terms = c.analyzer.AppendTerms(nil, q.Text)
+	}
+
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	if c.closed {
+		return nil, ErrClosed
+	}
+	allow, err := c.filterLocked(q)
+	if err != nil {
+		return nil, err
+	}
+	res := &Results{Mode: mode, Terms: terms}
+	switch mode {
+	case Lexical:
+		hits := c.lex.Snapshot().Search(lexical.NewQuery(terms), k, lexical.SearchOptions{Allow: allow})
+		res.Hits = make([]Hit, 0, len(hits))
+		for i, h := range hits {
+			if hit, ok := c.hitLocked(h.ID); ok {
+				hit.Score = float64(h.Score)
+				hit.Lexical = &Side{Rank: i + 1, Score: float64(h.Score), Contribution: float64(h.Score)}
+				res.Hits = append(res.Hits, hit)
+			}
+		}
+	case Vector:
+		hits, err := c.vectorSearchLocked(qvec, k, q.EfSearch, allow)
+		if err != nil {
+			return nil, err
+		}
+		res.Hits = make([]Hit, 0, len(hits))
+		for i, h := range hits {
+			if hit, ok := c.hitLocked(h.ID); ok {
+				hit.Score = h.Score
+				hit.Vector = &Side{Rank: i + 1, Score: h.Score, Contribution: h.Score}
+				res.Hits = append(res.Hits, hit)
+			}
+		}
+	case Hybrid:
+		depth := q.Depth
+		if depth <= 0 {
+			depth = max(k, 100)
+		}
+		depth = max(depth, k)
+		lh := c.lex.Snapshot().Search(lexical.NewQuery(terms), depth, lexical.SearchOptions{Allow: allow})
+		lex := make([]fusion.Ranked, len(lh))
+		for i, h := range lh {
+			lex[i] = fusion.Ranked{ID: h.ID, Score: float64(h.Score)}
+		}
+		vec, err := c.vectorSearchLocked(qvec, depth, max(q.EfSearch, depth), allow)
+		if err != nil {
+			return nil, err
+		}
+		fused := fusion.Fuse(lex, vec, k, q.Fusion)
+		res.Hits = make([]Hit, 0, len(fused))
+		for _, f := range fused {
+			if hit, ok := c.hitLocked(f.ID); ok {
+				hit.Score = f.Score
+				l, v := f.Lexical, f.Vector
+				hit.Lexical, hit.Vector = &l, &v
+				res.Hits = append(res.Hits, hit)
+			}
+		}
+	}
+	res.Took = time.Since(start)
+	return res, nil
+}
+
+func (c *Collection) resolveMode(q Query) (Mode, error) {
+	mode := q.Mode
+	if mode == "" {
+		mode = Lexical
+		if c.embedder != nil {
+			mode = Hybrid
+		}
+	}
+	switch mode {
+	case Lexical:
+	case Vector, Hybrid:
+		if c.embedder == nil {
+			return "", fmt.Errorf("%w: %s search needs vectors", ErrNoVectors, mode)
+		}
+	default:
+		return "", fmt.Errorf("%w: unknown mode %q", ErrInvalidQuery, mode)
+	}
+	if err := q.Fusion.Validate(); err != nil {
+		return "", fmt.Errorf("%w: %w", ErrInvalidQuery, err)
+	}
+	return mode, nil
+}
+
+// queryVector returns the query's vector: given, or embedded from its text.
+func (c *Collection) queryVector(ctx context.Context, q Query) ([]float32, error) {
+	v := q.Vector
+	if v == nil {
+		if q.Text == "" {
+			return nil, fmt.Errorf("%w: vector search needs query text or a query vector", ErrInvalidQuery)
+		}
+		vs, err := c.embedder.Embed(ctx, []string{q.Text})
+		if err != nil {
+			return nil, fmt.Errorf("%w: embed query: %w", ErrInvalidQuery, err)
+		}
+		if len(vs) != 1 {
+			return nil, fmt.Errorf("%w: embedder returned %d vectors for one query", ErrInvalidQuery, len(vs))
+		}
+		v = vs[0]
+	}
+	if dim := c.vectorDim(); dim != 0 && len(v) != dim {
+		return nil, fmt.Errorf("%w: query vector has %d values, collection uses %d-d vectors", ErrInvalidQuery, len(v), dim)
+	}
+	for i, x := range v {
+		if math.IsNaN(float64(x)) || math.IsInf(float64(x), 0) {
+			return nil, fmt.Errorf("%w: query vector value %d is %v", ErrInvalidQuery, i, x)
+		}
+	}
+	return v, nil
+}
+
+// filterLocked evaluates the query's filters to an allow-set (nil = everything).
+func (c *Collection) filterLocked(q Query) (*bitset.Set, error) {
+	var exprs []filter.Expr
+	if q.Filter != "" {
+		e, err := filter.Parse(q.Filter)
+		if err != nil {
+			return nil, fmt.Errorf("%w: %w", ErrInvalidQuery, err)
+		}
+		exprs = append(exprs, e)
+	}
+	if q.Where != nil {
+		exprs = append(exprs, *q.Where)
+	}
+	var allow *bitset.Set
+	for _, e := range exprs {
+		s, err := c.meta.Eval(e, c.live)
+		if err != nil {
+			return nil, fmt.Errorf("%w: %w", ErrInvalidQuery, err)
+		}
+		if allow == nil {
+			allow = s
+		} else {
+			allow.And(s)
+		}
+	}
+	return allow, nil
+}
+
+// vectorSearchLocked returns up to k (id, similarity) pairs, best first.
+func (c *Collection) vectorSearchLocked(qvec []float32, k, ef int, allow *bitset.Set) ([]fusion.Ranked, error) {
+	if c.vec == nil {
+		return nil, nil
+	}
+	so := vector.SearchOptions{Ef: ef}
+	if allow != nil {
+		so.Filter = vector.AllowSet(allow)
+	}
+	hits, err := c.vec.Search(qvec, k, so)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrInvalidQuery, err)
+	}
+	out := make([]fusion.Ranked, len(hits))
+	metric := c.vec.Options().Metric
+	for i, h := range hits {
+		out[i] = fusion.Ranked{ID: h.Label, Score: similarity(metric, h.Distance)}
+	}
+	return out, nil
+}
+
+// similarity turns an index distance (smaller is better) into a score (larger is better).
+func similarity(m vector.Metric, d float32) float64 {
+	if m == vector.Cosine {
+		return 1 - float64(d)
+	}
+	return -float64(d)
+}
+
+// hitLocked builds the result entry of an internal id; false for ids not (or no longer)
+// live, which a concurrent write can momentarily expose.
+func (c *Collection) hitLocked(iid uint32) (Hit, bool) {
+	if int(iid) >= len(c.docs) || c.docs[iid] == nil || !c.live.Contains(iid) {
+		return Hit{}, false
+	}
+	r := c.docs[iid]
+	return Hit{ID: r.id, Title: r.title, Metadata: r.metadata, content: r.content}, true
+}
+
+// FusionMethod names a hybrid fusion method: "rrf", "linear" or "relative".
+type FusionMethod = fusion.Method

@@ -1,0 +1,166 @@
+package vajra
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"runtime"
+
+	"github.com/vajrasearch/vajra/internal/storage"
+	"github.com/vajrasearch/vajra/internal/vector"
+)
+
+// VectorIndexOptions configure a standalone vector index.
+type VectorIndexOptions struct {
+	// Dim is the vector dimension (required).
+	Dim int
+	// Metric is "cosine" (default), "l2" or "ip".
+	Metric string
+	// Profile is "quality" (default), "fast", "instant" or "exact" (a flat index: exact
+	// answers, nothing to build). M, EfConstruction and EfSearch override the profile.
+	Profile                     string
+	M, EfConstruction, EfSearch int
+	// Seed makes builds reproducible whatever the number of Threads (0 = all CPUs).
+	Seed    uint64
+	Threads int
+}
+
+// VectorIndex is an HNSW index over vectors identified by caller-chosen uint32 keys, for
+// programs that manage their own documents (a Collection manages both). It is safe for
+// concurrent use: searches run while writes and promotions proceed.
+type VectorIndex struct {
+	x *vector.Index
+}
+
+// VectorHit is one vector search result: the key and its distance (1−cos for cosine, −dot
+// for ip, squared Euclidean for l2; smaller is closer).
+type VectorHit = vector.Hit
+
+// VectorSearchOptions tune one vector search: Ef (0 = the index default) and an optional
+// Allow predicate restricting results to the keys it accepts.
+type VectorSearchOptions struct {
+	Ef    int
+	Allow func(key uint32) bool
+}
+
+func (o VectorIndexOptions) internal() (vector.Options, error) {
+	metric := o.Metric
+	if metric == "" {
+		metric = "cosine"
+	}
+	m, err := vector.ParseMetric(metric)
+	if err != nil {
+		return vector.Options{}, fmt.Errorf("%w: %w", ErrOptions, err)
+	}
+	return vector.Options{Dim: o.Dim, Metric: m, Profile: vector.Profile(o.Profile), M: o.M,
+		EfConstruction: o.EfConstruction, EfSearch: o.EfSearch, Seed: o.Seed, Threads: o.Threads}, nil
+}
+
+// NewVectorIndex returns an empty index.
+func NewVectorIndex(o VectorIndexOptions) (*VectorIndex, error) {
+	vo, err := o.internal()
+	if err != nil {
+		return nil, err
+	}
+	x, err := vector.NewIndex(vo)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrOptions, err)
+	}
+	return &VectorIndex{x: x}, nil
+}
+
+// Add inserts len(keys) vectors, stored row after row in vecs; a key already present is
+// replaced. Nothing is inserted if any vector is invalid (wrong length, NaN, zero under
+// cosine); the error names its key.
+func (v *VectorIndex) Add(ctx context.Context, keys []uint32, vecs []float32) error {
+	return v.x.Add(ctx, keys, vecs)
+}
+
+// Delete removes keys; it returns how many were present.
+func (v *VectorIndex) Delete(keys []uint32) int { return v.x.Delete(keys) }
+
+// Search returns the k nearest keys to q, nearest first.
+func (v *VectorIndex) Search(q []float32, k int, o VectorSearchOptions) ([]VectorHit, error) {
+	return v.SearchInto(nil, q, k, o)
+}
+
+// SearchInto is Search appending to dst[:0]; with a reused dst it does not allocate.
+func (v *VectorIndex) SearchInto(dst []VectorHit, q []float32, k int, o VectorSearchOptions) ([]VectorHit, error) {
+	so := vector.SearchOptions{Ef: o.Ef}
+	if o.Allow != nil {
+		so.Filter = vector.Predicate(o.Allow)
+	}
+	return v.x.SearchInto(dst, q, k, so)
+}
+
+// Len returns the number of live vectors.
+func (v *VectorIndex) Len() int { return v.x.Len() }
+
+// MemoryBytes returns the bytes held by the index's arrays.
+func (v *VectorIndex) MemoryBytes() int64 { return v.x.MemoryBytes() }
+
+// Promote rebuilds the index with another profile in the background of the caller's
+// goroutine: searches and writes continue meanwhile, and the new graph replaces the old one
+// atomically when it has caught up.
+func (v *VectorIndex) Promote(ctx context.Context, profile string) error {
+	return v.x.Promote(ctx, vector.Profile(profile))
+}
+
+// WriteTo writes the index in its binary format (versioned, checksummed).
+func (v *VectorIndex) WriteTo(w io.Writer) (int64, error) { return v.x.WriteTo(w) }
+
+// Save writes the index to path crash-safely (temporary file, fsync, rename).
+func (v *VectorIndex) Save(path string) error {
+	fsys := storage.OS()
+	return storage.WriteFileAtomic(fsys, path, func(w io.Writer) error {
+		_, err := v.x.WriteTo(w)
+		return err
+	})
+}
+
+// LoadVectorIndex reads an index written by Save or WriteTo.
+func LoadVectorIndex(path string) (*VectorIndex, error) {
+	data, err := storage.ReadFile(storage.OS(), path)
+	if err != nil {
+		return nil, err
+	}
+	return ReadVectorIndex(data)
+}
+
+// ReadVectorIndex decodes an index from its binary form; data may be aliased.
+func ReadVectorIndex(data []byte) (*VectorIndex, error) {
+	x, err := vector.ReadIndex(data, runtime.GOMAXPROCS(0))
+	if err != nil {
+		return nil, fmt.Errorf("read vector index: %w", corrupt(err))
+	}
+	return &VectorIndex{x: x}, nil
+}
+
+// Bytes returns the binary form of the index.
+func (v *VectorIndex) Bytes() ([]byte, error) {
+	var b bytes.Buffer
+	_, err := v.x.WriteTo(&b)
+	return b.Bytes(), err
+}
+
+// ResolvedVectorOptions are the parameters a VectorIndexOptions resolves to once its
+// profile's defaults are applied.
+type ResolvedVectorOptions struct {
+	Profile                         string
+	M, M0, EfConstruction, EfSearch int
+}
+
+// Resolved reports the parameters an index built with o would use.
+func (o VectorIndexOptions) Resolved() (ResolvedVectorOptions, error) {
+	vo, err := o.internal()
+	if err != nil {
+		return ResolvedVectorOptions{}, err
+	}
+	vo.EnsureDefaults()
+	p := string(vo.Profile)
+	if p == "" {
+		p = "custom"
+	}
+	return ResolvedVectorOptions{Profile: p, M: vo.M, M0: vo.M0, EfConstruction: vo.EfConstruction, EfSearch: vo.EfSearch}, nil
+}

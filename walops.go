@@ -1,0 +1,143 @@
+package vajra
+
+import (
+	"encoding/binary"
+	"encoding/json"
+	"fmt"
+	"math"
+
+	"github.com/vajrasearch/vajra/internal/storage"
+)
+
+// Log record types. A record holds one acknowledged write, complete: replaying it needs no
+// embedder and no network, so reopening is deterministic and offline.
+const (
+	recUpsert uint8 = 1
+	recDelete uint8 = 2
+)
+
+// encodeUpsert lays out a batch of validated documents:
+// uvarint count, then per document: id, title, content, metadata JSON (each uvarint length +
+// bytes), uvarint vector length and that many little-endian float32s.
+func encodeUpsert(docs []Document) ([]byte, error) {
+	size := 10
+	for i := range docs {
+		size += len(docs[i].ID) + len(docs[i].Title) + len(docs[i].Content) + 4*len(docs[i].Vector) + 40
+	}
+	b := make([]byte, 0, size)
+	b = binary.AppendUvarint(b, uint64(len(docs)))
+	for i := range docs {
+		d := &docs[i]
+		meta, err := marshalMetadata(d.Metadata)
+		if err != nil {
+			return nil, fmt.Errorf("document %q: field \"metadata\": %w", d.ID, err)
+		}
+		b = appendBytes(b, d.ID)
+		b = appendBytes(b, d.Title)
+		b = appendBytes(b, d.Content)
+		b = appendBytes(b, string(meta))
+		b = binary.AppendUvarint(b, uint64(len(d.Vector)))
+		for _, x := range d.Vector {
+			b = binary.LittleEndian.AppendUint32(b, math.Float32bits(x))
+		}
+	}
+	return b, nil
+}
+
+func encodeDelete(ids []string) []byte {
+	b := binary.AppendUvarint(nil, uint64(len(ids)))
+	for _, id := range ids {
+		b = appendBytes(b, id)
+	}
+	return b
+}
+
+func appendBytes(b []byte, s string) []byte {
+	b = binary.AppendUvarint(b, uint64(len(s)))
+	return append(b, s...)
+}
+
+// recordReader decodes the fields of one record, remembering the first error.
+type recordReader struct {
+	b   []byte
+	err error
+}
+
+func (r *recordReader) uvarint(max uint64, what string) uint64 {
+	if r.err != nil {
+		return 0
+	}
+	v, n := binary.Uvarint(r.b)
+	if n <= 0 || v > max {
+		r.err = fmt.Errorf("%w: bad %s in log record", storage.ErrCorrupt, what)
+		return 0
+	}
+	r.b = r.b[n:]
+	return v
+}
+
+func (r *recordReader) str(what string) string {
+	n := r.uvarint(uint64(len(r.b)), what+" length")
+	if r.err != nil {
+		return ""
+	}
+	s := string(r.b[:n])
+	r.b = r.b[n:]
+	return s
+}
+
+func decodeUpsert(p []byte) ([]Document, error) {
+	r := &recordReader{b: p}
+	n := r.uvarint(uint64(len(p)), "document count")
+	docs := make([]Document, 0, min(n, 1<<16))
+	for i := uint64(0); i < n && r.err == nil; i++ {
+		var d Document
+		d.ID = r.str("id")
+		d.Title = r.str("title")
+		d.Content = r.str("content")
+		meta := r.str("metadata")
+		dim := r.uvarint(uint64(len(r.b))/4, "vector length")
+		if r.err != nil {
+			break
+		}
+		if meta != "" {
+			if err := json.Unmarshal([]byte(meta), &d.Metadata); err != nil {
+				return nil, fmt.Errorf("%w: document %q metadata: %v", storage.ErrCorrupt, d.ID, err)
+			}
+		}
+		if dim > 0 {
+			d.Vector = make([]float32, dim)
+			for j := range d.Vector {
+				d.Vector[j] = math.Float32frombits(binary.LittleEndian.Uint32(r.b[4*j:]))
+			}
+			r.b = r.b[4*dim:]
+		}
+		docs = append(docs, d)
+	}
+	if r.err == nil && len(r.b) != 0 {
+		r.err = fmt.Errorf("%w: %d trailing bytes in upsert record", storage.ErrCorrupt, len(r.b))
+	}
+	return docs, r.err
+}
+
+func decodeDelete(p []byte) ([]string, error) {
+	r := &recordReader{b: p}
+	n := r.uvarint(uint64(len(p)), "id count")
+	ids := make([]string, 0, min(n, 1<<16))
+	for i := uint64(0); i < n && r.err == nil; i++ {
+		ids = append(ids, r.str("id"))
+	}
+	if r.err == nil && len(r.b) != 0 {
+		r.err = fmt.Errorf("%w: %d trailing bytes in delete record", storage.ErrCorrupt, len(r.b))
+	}
+	return ids, r.err
+}
+
+// marshalMetadata encodes metadata as JSON (empty for none). Metadata is normalised through
+// JSON on the way in, so what a search returns is what a reopened collection returns.
+func marshalMetadata(m map[string]any) ([]byte, error) {
+	if len(m) == 0 {
+		return nil, nil
+	}
+	return json.Marshal(m)
+}

@@ -1,0 +1,429 @@
+package vajra
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"math"
+	"sync"
+	"unicode/utf8"
+
+	"github.com/vajrasearch/vajra/internal/lexical"
+	"github.com/vajrasearch/vajra/internal/storage"
+)
+
+// WriteReport says what a write did.
+type WriteReport struct {
+	// Added counts documents whose id was new; Replaced, those that replaced a live version.
+	Added, Replaced int
+	// Duplicates counts documents dropped because a later one in the same batch had the same
+	// id (the last one wins).
+	Duplicates int
+	// Deleted counts live documents removed; Missing, ids that were not in the collection.
+	Deleted, Missing int
+}
+
+// Upsert adds documents, replacing any live document with the same id. The batch is
+// validated, analysed and embedded first; if any document is invalid or embedding fails,
+// nothing is written and the error names the document. Once Upsert returns nil the batch is
+// durable (under SyncAlways) and visible to searches.
+func (c *Collection) Upsert(ctx context.Context, docs []Document) (WriteReport, error) {
+	var rep WriteReport
+	if err := c.checkOpen(); err != nil {
+		return rep, err
+	}
+	batch, dups, err := c.prepareDocs(docs)
+	if err != nil {
+		return rep, err
+	}
+	rep.Duplicates = dups
+	if len(batch) == 0 {
+		return rep, nil
+	}
+	if err := c.embedDocs(ctx, batch); err != nil {
+		return rep, err
+	}
+	fields := c.analyzeDocs(batch)
+	if err := ctxErr(ctx); err != nil {
+		return rep, err
+	}
+
+	c.writeMu.Lock()
+	defer c.writeMu.Unlock()
+	if err := c.checkOpen(); err != nil {
+		return rep, err
+	}
+	if err := c.checkVectorDims(batch); err != nil {
+		return rep, err
+	}
+	if c.wal != nil {
+		payload, err := encodeUpsert(batch)
+		if err != nil {
+			return rep, fmt.Errorf("%w: %w", ErrInvalidDocument, err)
+		}
+		if err := c.wal.Append(storage.Record{Type: recUpsert, Payload: payload}); err != nil {
+			return rep, fmt.Errorf("upsert: write log: %w", err)
+		}
+	}
+	added, replaced, err := c.applyUpsert(batch, fields)
+	if err != nil {
+		return rep, err
+	}
+	rep.Added, rep.Replaced = added, replaced
+	c.dirty = true
+	return rep, c.maybeSnapshotLocked()
+}
+
+// Delete removes the documents with the given ids. Unknown ids are counted in
+// WriteReport.Missing, not treated as errors. Once Delete returns nil the removal is durable
+// (under SyncAlways) and no search returns those documents.
+func (c *Collection) Delete(ctx context.Context, ids []string) (WriteReport, error) {
+	var rep WriteReport
+	if err := c.checkOpen(); err != nil {
+		return rep, err
+	}
+	if err := ctxErr(ctx); err != nil {
+		return rep, err
+	}
+	c.writeMu.Lock()
+	defer c.writeMu.Unlock()
+	if err := c.checkOpen(); err != nil {
+		return rep, err
+	}
+	present := make([]string, 0, len(ids))
+	seen := make(map[string]bool, len(ids))
+	c.mu.RLock()
+	for _, id := range ids {
+		if _, ok := c.byID[id]; ok && !seen[id] {
+			present = append(present, id)
+			seen[id] = true
+		} else if !ok {
+			rep.Missing++
+		}
+	}
+	c.mu.RUnlock()
+	if len(present) == 0 {
+		return rep, nil
+	}
+	if c.wal != nil {
+		if err := c.wal.Append(storage.Record{Type: recDelete, Payload: encodeDelete(present)}); err != nil {
+			return rep, fmt.Errorf("delete: write log: %w", err)
+		}
+	}
+	rep.Deleted = c.applyDelete(present)
+	c.dirty = true
+	return rep, c.maybeSnapshotLocked()
+}
+
+func (c *Collection) checkOpen() error {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	if c.closed {
+		return ErrClosed
+	}
+	return nil
+}
+
+// prepareDocs validates a batch and copies it, keeping the last of duplicate ids at the
+// position of its last occurrence. Metadata is normalised through JSON.
+func (c *Collection) prepareDocs(docs []Document) ([]Document, int, error) {
+	last := make(map[string]int, len(docs))
+	for i := range docs {
+		last[docs[i].ID] = i
+	}
+	out := make([]Document, 0, len(last))
+	for i := range docs {
+		d := docs[i]
+		if last[d.ID] != i {
+			continue
+		}
+		if err := validateDocument(&d); err != nil {
+			return nil, 0, err
+		}
+		if len(d.Metadata) > 0 {
+			b, err := json.Marshal(d.Metadata)
+			if err != nil {
+				return nil, 0, fmt.Errorf("%w: document %q: field \"metadata\": %v", ErrInvalidDocument, d.ID, err)
+			}
+			d.Metadata = nil
+			if err := json.Unmarshal(b, &d.Metadata); err != nil {
+				return nil, 0, fmt.Errorf("%w: document %q: field \"metadata\": %v", ErrInvalidDocument, d.ID, err)
+			}
+		} else {
+			d.Metadata = nil
+		}
+		if d.Vector != nil {
+			d.Vector = append([]float32(nil), d.Vector...)
+		}
+		out = append(out, d)
+	}
+	return out, len(docs) - len(out), nil
+}
+
+func validateDocument(d *Document) error {
+	switch {
+	case d.ID == "":
+		return fmt.Errorf("%w: document with empty id (title %q)", ErrInvalidDocument, truncate(d.Title, 40))
+	case !utf8.ValidString(d.ID):
+		return fmt.Errorf("%w: document id %q is not valid UTF-8", ErrInvalidDocument, d.ID)
+	case !utf8.ValidString(d.Title):
+		return fmt.Errorf("%w: document %q: field \"title\" is not valid UTF-8", ErrInvalidDocument, d.ID)
+	case !utf8.ValidString(d.Content):
+		return fmt.Errorf("%w: document %q: field \"content\" is not valid UTF-8", ErrInvalidDocument, d.ID)
+	}
+	for j, x := range d.Vector {
+		if math.IsNaN(float64(x)) || math.IsInf(float64(x), 0) {
+			return fmt.Errorf("%w: document %q: field \"vector\": value %d is %v", ErrInvalidDocument, d.ID, j, x)
+		}
+	}
+	return nil
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n] + "…"
+}
+
+// embedText is what the embedder sees of a document.
+func embedText(d *Document) string {
+	if d.Title == "" {
+		return d.Content
+	}
+	if d.Content == "" {
+		return d.Title
+	}
+	return d.Title + "\n" + d.Content
+}
+
+// embedDocs fills in the vectors of documents that bring none, in parallel chunks.
+func (c *Collection) embedDocs(ctx context.Context, batch []Document) error {
+	if c.embedder == nil {
+		for i := range batch {
+			if batch[i].Vector != nil {
+				return fmt.Errorf("%w: document %q has a vector but the collection has no vector index (create it with an embedder)", ErrInvalidDocument, batch[i].ID)
+			}
+		}
+		return nil
+	}
+	var need []int
+	for i := range batch {
+		if batch[i].Vector == nil {
+			need = append(need, i)
+		}
+	}
+	if len(need) == 0 {
+		return nil
+	}
+	if c.opts.Embedder.Kind == EmbedderPrecomputed {
+		return fmt.Errorf("%w: document %q has no vector and the collection uses precomputed vectors", ErrInvalidDocument, batch[need[0]].ID)
+	}
+	const chunk = 256
+	workers := c.opts.Threads
+	if c.opts.Embedder.Kind != EmbedderHash {
+		workers = 1 // the HTTP client batches and retries on its own
+	}
+	var firstErr error
+	var errMu sync.Mutex
+	parallelChunks(len(need), chunk, workers, func(lo, hi int) {
+		texts := make([]string, hi-lo)
+		for j := lo; j < hi; j++ {
+			texts[j-lo] = embedText(&batch[need[j]])
+		}
+		vecs, err := c.embedder.Embed(ctx, texts)
+		if err == nil && len(vecs) != len(texts) {
+			err = fmt.Errorf("embedder returned %d vectors for %d texts", len(vecs), len(texts))
+		}
+		if err != nil {
+			errMu.Lock()
+			if firstErr == nil {
+				firstErr = fmt.Errorf("embed documents %q…: %w", batch[need[lo]].ID, err)
+			}
+			errMu.Unlock()
+			return
+		}
+		for j := lo; j < hi; j++ {
+			batch[need[j]].Vector = vecs[j-lo]
+		}
+	})
+	return firstErr
+}
+
+// checkVectorDims verifies every vector against the collection's dimension (fixed by the
+// first vectors ever stored) and the metric's requirements.
+func (c *Collection) checkVectorDims(batch []Document) error {
+	if c.embedder == nil {
+		return nil
+	}
+	dim := c.vectorDim()
+	for i := range batch {
+		v := batch[i].Vector
+		if dim == 0 {
+			dim = len(v)
+		}
+		if len(v) != dim {
+			return fmt.Errorf("%w: document %q: field \"vector\" has %d values, collection uses %d-d vectors", ErrInvalidDocument, batch[i].ID, len(v), dim)
+		}
+		if c.opts.Vector.Metric == "cosine" {
+			var s float64
+			for _, x := range v {
+				s += float64(x) * float64(x)
+			}
+			if s == 0 {
+				return fmt.Errorf("%w: document %q: field \"vector\" is all zeros (no direction under cosine)", ErrInvalidDocument, batch[i].ID)
+			}
+		}
+	}
+	return nil
+}
+
+func (c *Collection) vectorDim() int {
+	if c.vec != nil {
+		return c.vec.Options().Dim
+	}
+	if c.embedder != nil {
+		return c.embedder.Dim()
+	}
+	return 0
+}
+
+// analyzeDocs runs the analyzer over titles and contents, in parallel for large batches.
+func (c *Collection) analyzeDocs(batch []Document) [][2][]string {
+	out := make([][2][]string, len(batch))
+	parallelChunks(len(batch), 512, c.opts.Threads, func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			out[i][0] = c.analyzer.AppendTerms(nil, batch[i].Title)
+			out[i][1] = c.analyzer.AppendTerms(nil, batch[i].Content)
+		}
+	})
+	return out
+}
+
+// applyUpsert makes a validated, logged batch part of the collection. It is also how the log
+// is replayed, so it must not depend on anything but the batch and the current state.
+func (c *Collection) applyUpsert(batch []Document, fields [][2][]string) (added, replaced int, err error) {
+	first := c.nextID
+	if uint64(first)+uint64(len(batch)) >= math.MaxUint32 {
+		return 0, 0, fmt.Errorf("%w: the collection has used all 2^32 internal ids; compact it", ErrInvalidDocument)
+	}
+	labels := make([]uint32, len(batch))
+	lexDocs := make([]lexical.Doc, len(batch))
+	for i := range batch {
+		labels[i] = first + uint32(i)
+		lexDocs[i] = lexical.Doc{ID: labels[i], Fields: [][]string{fields[i][0], fields[i][1]}}
+	}
+	if c.embedder != nil {
+		if c.vec == nil {
+			vi, err := c.vectorIndexFor(len(batch[0].Vector))
+			if err != nil {
+				return 0, 0, err
+			}
+			c.mu.Lock()
+			c.vec = vi
+			c.mu.Unlock()
+		}
+		flat := make([]float32, 0, len(batch)*len(batch[0].Vector))
+		for i := range batch {
+			flat = append(flat, batch[i].Vector...)
+		}
+		if err := c.vec.Add(context.Background(), labels, flat); err != nil {
+			return 0, 0, fmt.Errorf("%w: %w", ErrInvalidDocument, err)
+		}
+	}
+	if err := c.lex.Add(lexDocs); err != nil {
+		return 0, 0, fmt.Errorf("index: %w", err)
+	}
+
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	var old []uint32
+	for i := range batch {
+		if prev, ok := c.byID[batch[i].ID]; ok {
+			old = append(old, prev)
+		}
+	}
+	c.tombstoneLocked(old)
+	for i := range batch {
+		d := &batch[i]
+		iid := labels[i]
+		for uint32(len(c.docs)) <= iid {
+			c.docs = append(c.docs, nil)
+		}
+		c.docs[iid] = &docRecord{id: d.ID, title: d.Title, content: d.Content, metadata: d.Metadata}
+		c.byID[d.ID] = iid
+		c.live.Add(iid)
+		if len(d.Metadata) > 0 {
+			c.meta.Add(iid, d.Metadata)
+		}
+	}
+	c.nextID = first + uint32(len(batch))
+	return len(batch) - len(old), len(old), nil
+}
+
+func (c *Collection) applyDelete(ids []string) int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	var iids []uint32
+	for _, id := range ids {
+		if iid, ok := c.byID[id]; ok {
+			iids = append(iids, iid)
+		}
+	}
+	c.tombstoneLocked(iids)
+	return len(iids)
+}
+
+// tombstoneLocked removes internal ids from every index. c.mu must be held for writing.
+func (c *Collection) tombstoneLocked(iids []uint32) {
+	if len(iids) == 0 {
+		return
+	}
+	c.lex.Delete(iids)
+	if c.vec != nil {
+		c.vec.Delete(iids)
+	}
+	for _, iid := range iids {
+		r := c.docs[iid]
+		if len(r.metadata) > 0 {
+			c.meta.Remove(iid, r.metadata)
+		}
+		delete(c.byID, r.id)
+		c.live.Remove(iid)
+		c.docs[iid] = nil
+	}
+}
+
+// parallelChunks calls fn on consecutive [lo, hi) chunks of [0, n) from up to workers
+// goroutines. Which goroutine runs a chunk never matters: chunks write disjoint outputs.
+func parallelChunks(n, chunk, workers int, fn func(lo, hi int)) {
+	if n == 0 {
+		return
+	}
+	chunks := (n + chunk - 1) / chunk
+	if workers <= 1 || chunks == 1 {
+		for lo := 0; lo < n; lo += chunk {
+			fn(lo, min(lo+chunk, n))
+		}
+		return
+	}
+	var wg sync.WaitGroup
+	next := make(chan int, chunks)
+	for i := 0; i < chunks; i++ {
+		next <- i * chunk
+	}
+	close(next)
+	for w := 0; w < min(workers, chunks); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for lo := range next {
+				fn(lo, min(lo+chunk, n))
+			}
+		}()
+	}
+	wg.Wait()
+}
