@@ -116,9 +116,9 @@ func timedPass(n, warmup int, warmupS float64, search func(i int) error) ([]time
 
 type textBenchFlags struct {
 	beir, corpus, queries, split string
-	n, k, depth, warmup         int
-	warmupS                     float64
-	json                        bool
+	n, k, depth, warmup          int
+	warmupS                      float64
+	json                         bool
 }
 
 func (t *textBenchFlags) register(fs interface {

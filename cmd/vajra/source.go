@@ -13,22 +13,22 @@ import (
 // sourceFlags choose what to search: a collection directory (-i), a corpus to index in
 // memory (-c), or the built-in corpus; and, for corpora, how to embed them.
 type sourceFlags struct {
-	corpus, index  string
-	embedder       string
-	embedURL       string
-	embedModel     string
-	embedDim       int
-	profile        string
-	metric         string
-	skipBad        bool
-	threads        int
-	k1, b          float64
-	titleWeight    int
-	stopwords      string
-	stemmer        string
-	foldAccents    bool
-	compounds      bool
-	seed           uint64
+	corpus, index string
+	embedder      string
+	embedURL      string
+	embedModel    string
+	embedDim      int
+	profile       string
+	metric        string
+	skipBad       bool
+	threads       int
+	k1, b         float64
+	titleWeight   int
+	stopwords     string
+	stemmer       string
+	foldAccents   bool
+	compounds     bool
+	seed          uint64
 }
 
 func (s *sourceFlags) register(fs *flag.FlagSet, withIndex bool) {
