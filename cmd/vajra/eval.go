@@ -14,13 +14,11 @@ func runEval(ctx context.Context, u *ui, args []string) error {
 	var src sourceFlags
 	var qf queryFlags
 	var dir, split, vecDir string
-	var depth int
 	src.register(fs, false)
 	qf.register(fs)
 	fs.StringVar(&dir, "beir", "", "BEIR folder (corpus.jsonl, queries.jsonl, qrels/SPLIT.tsv)")
 	fs.StringVar(&split, "split", "test", "qrels split")
 	fs.StringVar(&vecDir, "vectors", "", "vectors aligned with the corpus and queries (base.fvecs, query.fvecs); implies the precomputed embedder")
-	fs.IntVar(&depth, "depth", 100, "results retrieved per query")
 	fs.Usage = func() {
 		fmt.Fprintln(u.err, "Usage: vajra eval --beir DIR [--split test] [-m lexical|vector|hybrid] [--json]")
 		fs.PrintDefaults()
@@ -30,9 +28,6 @@ func runEval(ctx context.Context, u *ui, args []string) error {
 	}
 	if dir == "" {
 		return usagef("eval needs --beir DIR")
-	}
-	if depth < 100 {
-		return usagef("--depth %d: recall@100 needs at least 100", depth)
 	}
 	set, err := loadBEIRSet(ctx, u, dir, split, src.skipBad)
 	if err != nil {
@@ -45,7 +40,7 @@ func runEval(ctx context.Context, u *ui, args []string) error {
 	}
 	defer c.Close()
 	build := time.Since(start)
-	runs, err := runQueries(ctx, c, set, &qf, qvecs, depth)
+	runs, err := runQueries(ctx, c, set, &qf, qvecs, 100)
 	if err != nil {
 		return err
 	}

@@ -55,8 +55,10 @@ func main() {
 	os.Exit(run(os.Args[1:]))
 }
 
-func run(args []string) int {
-	u := newUI()
+func run(args []string) int { return runWith(newUI(), args) }
+
+// runWith runs the command line args with the given streams and returns the exit code.
+func runWith(u *ui, args []string) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 
