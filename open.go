@@ -24,7 +24,7 @@ func create(fsys storage.FS, dir string, o Options) (*Collection, error) {
 	if err := o.Validate(); err != nil {
 		return nil, err
 	}
-	if err := fsys.MkdirAll(dir, 0o755); err != nil {
+	if err := storage.SyncMkdirAll(fsys, dir, 0o755); err != nil {
 		return nil, fmt.Errorf("create %s: %w", dir, err)
 	}
 	lock, err := fsys.Lock(fsys.PathJoin(dir, lockName))
