@@ -128,7 +128,6 @@ func (t *textBenchFlags) register(fs interface {
 	BoolVar(*bool, string, bool, string)
 }) {
 	fs.StringVar(&t.beir, "beir", "", "BEIR folder (judged queries give nDCG@10 and recall@100)")
-	fs.StringVar(&t.corpus, "corpus", "", "corpus file (JSONL or .jsonl.gz), instead of --beir")
 	fs.StringVar(&t.queries, "queries", "", "queries file (JSONL with _id and text), with --corpus")
 	fs.StringVar(&t.split, "split", "test", "qrels split (--beir)")
 	fs.IntVar(&t.n, "n", 0, "use only the first N documents of --corpus (0 = all)")
@@ -139,7 +138,11 @@ func (t *textBenchFlags) register(fs interface {
 	fs.BoolVar(&t.json, "json", false, "print JSON lines (the peer harness's fields)")
 }
 
-func (t *textBenchFlags) load(ctx context.Context, u *ui, skipBad bool) (*textSet, error) {
+// load reads the benchmark's text set: a BEIR folder, or the corpus given with -c/--corpus
+// plus a queries file.
+func (t *textBenchFlags) load(ctx context.Context, u *ui, src *sourceFlags) (*textSet, error) {
+	t.corpus = src.corpus
+	skipBad := src.skipBad
 	switch {
 	case t.beir != "" && t.corpus != "":
 		return nil, usagef("give --beir or --corpus, not both")
@@ -163,7 +166,7 @@ func benchLexical(ctx context.Context, u *ui, args []string) error {
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	set, err := tf.load(ctx, u, src.skipBad)
+	set, err := tf.load(ctx, u, &src)
 	if err != nil {
 		return err
 	}

@@ -26,7 +26,7 @@ func benchHybrid(ctx context.Context, u *ui, args []string) error {
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	set, err := tf.load(ctx, u, src.skipBad)
+	set, err := tf.load(ctx, u, &src)
 	if err != nil {
 		return err
 	}

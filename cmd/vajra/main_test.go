@@ -60,6 +60,11 @@ func TestExitCodesAndHelp(t *testing.T) {
 			t.Errorf("%s -h: exit %d", cmd.name, code)
 		}
 	}
+	for _, kind := range []string{"lexical", "vector", "hybrid"} {
+		if code, _, _ := runCLI(t, "", "bench", kind, "-h"); code != exitOK {
+			t.Errorf("bench %s -h: exit %d", kind, code)
+		}
+	}
 }
 
 func TestSearchCorpusJSON(t *testing.T) {
