@@ -34,7 +34,6 @@ type Collection struct {
 	opts     Options
 	analyzer *analysis.Analyzer
 	embedder embed.Embedder // nil without a vector side
-	spec     embed.Spec
 
 	// writeMu serialises writers and snapshots; mu guards the state below against readers.
 	writeMu sync.Mutex
@@ -112,7 +111,6 @@ func (c *Collection) initEngines(oo OpenOptions, spec *embed.Spec) error {
 		}
 		c.embedder = e
 	}
-	c.spec = c.embedder.Spec()
 	return nil
 }
 
