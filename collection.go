@@ -48,10 +48,16 @@ type Collection struct {
 	vec    *vector.Index // nil without a vector side
 	meta   *filter.Index
 
+	fusers sync.Pool // *fusion.Fuser scratch for hybrid searches
+
 	wal      *storage.WAL
 	gen      uint64
 	lexFiles map[uint64]string // lexical segments already written, by segment id
 	dirty    bool              // writes since the last snapshot
+	// unsettled means the files may not match the documents in memory: a log append failed
+	// (its record may or may not be on disk) or a manifest write failed (a restart may find
+	// either manifest). No write is acknowledged until a snapshot has superseded both.
+	unsettled bool
 }
 
 // docRecord is what the collection keeps of a document besides its index entries.
@@ -244,7 +250,7 @@ func (c *Collection) Close() error {
 		return nil
 	}
 	var errs []error
-	if c.dir != "" && c.dirty {
+	if c.dir != "" && (c.dirty || c.unsettled) {
 		errs = append(errs, c.snapshotLocked())
 	}
 	c.mu.Lock()

@@ -176,7 +176,12 @@ func (c *Collection) Search(ctx context.Context, q Query) (*Results, error) {
 		if err != nil {
 			return nil, err
 		}
-		fused := fusion.Fuse(lex, vec, k, q.Fusion)
+		f, _ := c.fusers.Get().(*fusion.Fuser)
+		if f == nil {
+			f = new(fusion.Fuser)
+		}
+		fused := f.Fuse(nil, lex, vec, k, q.Fusion)
+		c.fusers.Put(f)
 		res.Hits = make([]Hit, 0, len(fused))
 		for _, f := range fused {
 			if hit, ok := c.hitLocked(f.ID); ok {
