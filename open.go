@@ -109,6 +109,14 @@ func load(fsys storage.FS, dir string, oo OpenOptions, lock interface{ Close() e
 		return nil, err
 	}
 	c.gen = m.Generation
+	// A snapshot creates its log before the manifest that names it, so a missing log was lost
+	// with the writes it held: refuse, rather than let OpenWAL start an empty one.
+	if m.WAL == "" {
+		return nil, fmt.Errorf("%w: %s names no log", ErrCorrupt, manifestName)
+	}
+	if _, err := fsys.Stat(c.path(m.WAL)); errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("%w: %s names %s, which is missing", ErrCorrupt, manifestName, m.WAL)
+	}
 	wal, err := storage.OpenWAL(fsys, c.path(m.WAL), c.walOptions())
 	if err != nil {
 		return nil, corrupt(err)
@@ -137,6 +145,9 @@ func (c *Collection) loadFiles(m storage.Manifest) error {
 	c.lexFiles = map[uint64]string{}
 	for _, name := range m.Files {
 		data, err := storage.ReadFile(c.fsys, c.path(name))
+		if errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("%w: %s names %s, which is missing", ErrCorrupt, manifestName, name)
+		}
 		if err != nil {
 			return corrupt(err)
 		}

@@ -59,6 +59,9 @@ func (c *Collection) Flush() error {
 	return c.snapshotLocked()
 }
 
+// maybeSnapshotLocked snapshots once the log has grown past Options.SnapshotBytes. Its error
+// is not the write's: the write that triggered it is already durable in the log, and a failed
+// snapshot is tried again by the next write.
 func (c *Collection) maybeSnapshotLocked() error {
 	if c.dir == "" || c.wal == nil || c.wal.Size() < c.opts.SnapshotBytes {
 		return nil
@@ -121,10 +124,13 @@ func (c *Collection) snapshotLocked() error {
 	}
 	if err := storage.WriteManifest(c.fsys, c.path(manifestName), m); err != nil {
 		wal.Close()
+		// The new manifest may be in place already (if only the directory sync failed) and
+		// become durable with any later directory sync, while writes still go to the old log.
+		c.unsettled = true
 		return fmt.Errorf("snapshot: %w", err)
 	}
 	old := c.wal
-	c.wal, c.gen, c.lexFiles, c.dirty = wal, gen, lexFiles, false
+	c.wal, c.gen, c.lexFiles, c.dirty, c.unsettled = wal, gen, lexFiles, false, false
 	if old != nil {
 		old.Close()
 	}

@@ -56,12 +56,16 @@ func (c *Collection) Upsert(ctx context.Context, docs []Document) (WriteReport, 
 	if err := c.checkVectorDims(batch); err != nil {
 		return rep, err
 	}
+	if err := c.settleLocked(); err != nil {
+		return rep, fmt.Errorf("upsert: %w", err)
+	}
 	if c.wal != nil {
 		payload, err := encodeUpsert(batch)
 		if err != nil {
 			return rep, fmt.Errorf("%w: %w", ErrInvalidDocument, err)
 		}
 		if err := c.wal.Append(storage.Record{Type: recUpsert, Payload: payload}); err != nil {
+			c.unsettled = true
 			return rep, fmt.Errorf("upsert: write log: %w", err)
 		}
 	}
@@ -71,7 +75,8 @@ func (c *Collection) Upsert(ctx context.Context, docs []Document) (WriteReport, 
 	}
 	rep.Added, rep.Replaced = added, replaced
 	c.dirty = true
-	return rep, c.maybeSnapshotLocked()
+	_ = c.maybeSnapshotLocked() // not the write's error: see maybeSnapshotLocked
+	return rep, nil
 }
 
 // Delete removes the documents with the given ids. Unknown ids are counted in
@@ -105,14 +110,28 @@ func (c *Collection) Delete(ctx context.Context, ids []string) (WriteReport, err
 	if len(present) == 0 {
 		return rep, nil
 	}
+	if err := c.settleLocked(); err != nil {
+		return rep, fmt.Errorf("delete: %w", err)
+	}
 	if c.wal != nil {
 		if err := c.wal.Append(storage.Record{Type: recDelete, Payload: encodeDelete(present)}); err != nil {
+			c.unsettled = true
 			return rep, fmt.Errorf("delete: write log: %w", err)
 		}
 	}
 	rep.Deleted = c.applyDelete(present)
 	c.dirty = true
-	return rep, c.maybeSnapshotLocked()
+	_ = c.maybeSnapshotLocked() // not the write's error: see maybeSnapshotLocked
+	return rep, nil
+}
+
+// settleLocked writes a snapshot first when the files may not match memory (see
+// Collection.unsettled), so that the next write goes to a log that a restart replays.
+func (c *Collection) settleLocked() error {
+	if !c.unsettled {
+		return nil
+	}
+	return c.snapshotLocked()
 }
 
 func (c *Collection) checkOpen() error {
