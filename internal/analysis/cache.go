@@ -114,7 +114,9 @@ func (c *wordCache) put(key string, r wordResult) {
 	s.mu.Lock()
 	if s.cur == nil || len(s.cur) >= c.genWords {
 		s.old = s.cur
-		s.cur = make(map[string]wordResult, min(c.genWords, 1024))
+		// Start small: maps grow on their own, and a short-lived analyzer (a reopened
+		// collection, a test) should not pay for 64 large tables up front.
+		s.cur = make(map[string]wordResult, min(c.genWords, 16))
 	}
 	s.cur[key] = r
 	s.mu.Unlock()
