@@ -102,6 +102,9 @@ func load(fsys storage.FS, dir string, oo OpenOptions, lock interface{ Close() e
 			return nil, fmt.Errorf("%w: %s: embedder: %v", ErrCorrupt, manifestName, err)
 		}
 	}
+	if err := checkEmbedderChoice(c.opts.Embedder, oo); err != nil {
+		return nil, err
+	}
 	if err := c.initEngines(oo, spec); err != nil {
 		return nil, err
 	}
@@ -160,10 +163,11 @@ func (c *Collection) loadFiles(m storage.Manifest) error {
 			if c.embedder == nil {
 				return fmt.Errorf("%w: %s: vector index in a collection without an embedder", ErrCorrupt, name)
 			}
-			vi, err := vector.ReadIndex(data, c.opts.Threads)
+			vi, err := vector.ReadIndex(data)
 			if err != nil {
 				return fmt.Errorf("%s: %w", name, corrupt(err))
 			}
+			vi.SetThreads(c.opts.Threads)
 			c.vec = vi
 		default:
 			id, ok := segmentIDFromName(name)
@@ -250,4 +254,15 @@ func (c *Collection) replay(r storage.Record) error {
 		return nil
 	}
 	return fmt.Errorf("%w: unknown log record type %d", ErrCorrupt, r.Type)
+}
+
+// checkEmbedderChoice refuses an embedder kind or model that differs from the recorded one.
+func checkEmbedderChoice(stored EmbedderOptions, oo OpenOptions) error {
+	if oo.Embedder != "" && oo.Embedder != stored.Kind {
+		return fmt.Errorf("%w: the collection was built with the %q embedder, not %q", ErrOptions, stored.Kind, oo.Embedder)
+	}
+	if oo.EmbedModel != "" && oo.EmbedModel != stored.Model {
+		return fmt.Errorf("%w: the collection's vectors come from model %q, not %q", ErrOptions, stored.Model, oo.EmbedModel)
+	}
+	return nil
 }

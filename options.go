@@ -172,6 +172,10 @@ type OpenOptions struct {
 	// EmbedURL and EmbedAPIKey reach the collection's OpenAI-compatible embedder (the URL is
 	// stored at creation; a new one here replaces it, the key is never stored).
 	EmbedURL, EmbedAPIKey string
+	// Embedder and EmbedModel, when set, must name the collection's embedder kind and model:
+	// Open refuses a collection whose vectors came from another embedder, since queries
+	// embedded differently would be compared with unrelated vectors.
+	Embedder, EmbedModel string
 	// Threads bounds indexing parallelism (0 = all CPUs).
 	Threads int
 	// Sync overrides the durability policy for this session ("" = the stored one).

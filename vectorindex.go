@@ -5,7 +5,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"runtime"
 
 	"github.com/vajrasearch/vajra/internal/storage"
 	"github.com/vajrasearch/vajra/internal/vector"
@@ -130,7 +129,7 @@ func LoadVectorIndex(path string) (*VectorIndex, error) {
 
 // ReadVectorIndex decodes an index from its binary form; data may be aliased.
 func ReadVectorIndex(data []byte) (*VectorIndex, error) {
-	x, err := vector.ReadIndex(data, runtime.GOMAXPROCS(0))
+	x, err := vector.ReadIndex(data)
 	if err != nil {
 		return nil, fmt.Errorf("read vector index: %w", corrupt(err))
 	}

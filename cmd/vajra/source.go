@@ -92,7 +92,8 @@ func (s *sourceFlags) open(ctx context.Context, u *ui, wantVectors bool) (*vajra
 		return nil, "", usagef("give -i (a collection) or -c (a corpus), not both")
 	}
 	if s.index != "" {
-		c, err := vajra.Open(s.index, vajra.OpenOptions{EmbedURL: s.embedURL, EmbedAPIKey: apiKey(), Threads: s.threads})
+		c, err := vajra.Open(s.index, vajra.OpenOptions{EmbedURL: s.embedURL, EmbedAPIKey: apiKey(), Threads: s.threads,
+			Embedder: s.embedder, EmbedModel: s.embedModel})
 		if err != nil {
 			return nil, "", err
 		}
