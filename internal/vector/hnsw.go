@@ -1,0 +1,309 @@
+package vector
+
+import (
+	"fmt"
+	"math"
+	"sync"
+)
+
+// HNSW is a hierarchical navigable small world graph over float32 vectors (Malkov &
+// Yashunin, 2016), laid out like hnswlib: dense uint32 node ids in insertion order, one
+// contiguous vector arena, a fixed-stride level-0 link arena (count in slot 0, then up to M0
+// ids) and a sparse arena for the few nodes that reach upper levels.
+//
+// Concurrency: Search, SearchInto, Len, Contains and Vector may run concurrently with each
+// other; Add, Delete and Compact must not run concurrently with anything. Index wraps an
+// HNSW for mixed use.
+type HNSW struct {
+	opts     Options
+	dim      int
+	metric   Metric
+	m, m0    int
+	stride0  int // m0 + 1 uint32s per level-0 list
+	strideU  int // m + 1 uint32s per upper-level list
+	levelMul float64
+
+	vecs     []float32 // node i's vector at [i*dim, (i+1)*dim); cosine vectors normalised
+	links0   []uint32  // node i's level-0 list at [i*stride0, (i+1)*stride0)
+	levels   []uint8   // top level of each node
+	upperOff []uint32  // start of node i's level-1 list in upper (levels[i] > 0 only)
+	upper    []uint32  // lists of levels 1..levels[i], strideU apart
+	labels   []uint32  // node → label
+	lookup   labelTable
+	dead     []uint64 // tombstones, one bit a node
+	nDead    int
+
+	entry    uint32 // entry node, valid when topLevel >= 0
+	topLevel int    // -1 while the graph is empty
+	seq      uint64 // insertions so far, the key of level assignment
+
+	// borrowed is set while the arenas alias a byte slice given to ReadHNSW; the first
+	// mutation copies them.
+	borrowed bool
+
+	pool scratchPool
+}
+
+// NewHNSW returns an empty index. o is completed with EnsureDefaults and then validated.
+func NewHNSW(o Options) (*HNSW, error) {
+	o.EnsureDefaults()
+	if err := o.Validate(); err != nil {
+		return nil, err
+	}
+	return newHNSW(o), nil
+}
+
+func newHNSW(o Options) *HNSW {
+	return &HNSW{
+		opts:     o,
+		dim:      o.Dim,
+		metric:   o.Metric,
+		m:        o.M,
+		m0:       o.M0,
+		stride0:  o.M0 + 1,
+		strideU:  o.M + 1,
+		levelMul: 1 / math.Log(float64(o.M)),
+		topLevel: -1,
+	}
+}
+
+// Options returns the options the index was built with (defaults filled in).
+func (h *HNSW) Options() Options { return h.opts }
+
+// Len returns the number of live (not deleted) vectors.
+func (h *HNSW) Len() int { return len(h.labels) - h.nDead }
+
+// Nodes returns the number of graph nodes, deleted ones included until Compact.
+func (h *HNSW) Nodes() int { return len(h.labels) }
+
+// Deleted returns the number of deleted nodes still in the graph.
+func (h *HNSW) Deleted() int { return h.nDead }
+
+// Contains reports whether label is live in the index.
+func (h *HNSW) Contains(label uint32) bool {
+	_, ok := h.lookup.get(label)
+	return ok
+}
+
+// Vector returns a copy of the stored vector of label (normalised under cosine).
+func (h *HNSW) Vector(label uint32) ([]float32, bool) {
+	n, ok := h.lookup.get(label)
+	if !ok {
+		return nil, false
+	}
+	return append([]float32(nil), h.vec(n)...), true
+}
+
+// MemoryBytes returns the bytes held by the index's arenas, link lists, label table,
+// tombstones and pooled search scratch: what a resident index costs beyond the Go runtime.
+func (h *HNSW) MemoryBytes() int64 {
+	b := int64(cap(h.vecs))*4 + int64(cap(h.links0))*4 + int64(cap(h.levels)) +
+		int64(cap(h.upperOff))*4 + int64(cap(h.upper))*4 + int64(cap(h.labels))*4 +
+		int64(cap(h.dead))*8 + h.lookup.memoryBytes()
+	return b + h.pool.memoryBytes()
+}
+
+func (h *HNSW) vec(node uint32) []float32 {
+	off := int(node) * h.dim
+	return h.vecs[off : off+h.dim : off+h.dim]
+}
+
+func (h *HNSW) isDead(node uint32) bool { return h.dead[node>>6]&(1<<(node&63)) != 0 }
+
+func (h *HNSW) setDead(node uint32) {
+	h.dead[node>>6] |= 1 << (node & 63)
+	h.nDead++
+}
+
+// maxLinks is the list capacity on a level.
+func (h *HNSW) maxLinks(level int) int {
+	if level == 0 {
+		return h.m0
+	}
+	return h.m
+}
+
+// listAt returns the slot block (count, then capacity ids) of node on level.
+func (h *HNSW) listAt(node uint32, level int) []uint32 {
+	if level == 0 {
+		b := int(node) * h.stride0
+		return h.links0[b : b+h.stride0 : b+h.stride0]
+	}
+	b := int(h.upperOff[node]) + (level-1)*h.strideU
+	return h.upper[b : b+h.strideU : b+h.strideU]
+}
+
+// neighbours returns the current list of node on level.
+func (h *HNSW) neighbours(node uint32, level int) []uint32 {
+	blk := h.listAt(node, level)
+	return blk[1 : 1+blk[0]]
+}
+
+func (h *HNSW) setNeighbours(node uint32, level int, ids []uint32) {
+	blk := h.listAt(node, level)
+	blk[0] = uint32(copy(blk[1:], ids))
+}
+
+// levelFor draws the level of the seq-th insertion: floor(−ln(U)/ln(M)) with U uniform in
+// (0, 1] from a hash of (seed, seq), so a node's level never depends on scheduling.
+func (h *HNSW) levelFor(seq uint64) int {
+	x := splitmix64(h.opts.Seed ^ splitmix64(seq))
+	u := float64(x>>11+1) / (1 << 53)
+	l := int(-math.Log(u) * h.levelMul)
+	return min(l, maxLevel)
+}
+
+func splitmix64(x uint64) uint64 {
+	x += 0x9e3779b97f4a7c15
+	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9
+	x = (x ^ (x >> 27)) * 0x94d049bb133111eb
+	return x ^ (x >> 31)
+}
+
+// own copies the arenas when they alias a buffer given to ReadHNSW, before the first change.
+func (h *HNSW) own() {
+	if !h.borrowed {
+		return
+	}
+	h.vecs = append([]float32(nil), h.vecs...)
+	h.links0 = append([]uint32(nil), h.links0...)
+	h.upperOff = append([]uint32(nil), h.upperOff...)
+	h.upper = append([]uint32(nil), h.upper...)
+	h.labels = append([]uint32(nil), h.labels...)
+	h.levels = append([]uint8(nil), h.levels...)
+	h.dead = append([]uint64(nil), h.dead...)
+	h.borrowed = false
+}
+
+// reserve makes room for more nodes in every per-node arena, growing each once to the
+// exact size (or by an eighth, whichever is more) to avoid the 2x peaks of append. Each
+// arena is checked on its own: after own() copied borrowed arrays, their capacities no
+// longer agree (append rounds each up differently).
+func (h *HNSW) reserve(more int) {
+	h.own()
+	n := len(h.labels) + more
+	c := n
+	if n > cap(h.labels) {
+		c = max(n, cap(h.labels)+cap(h.labels)/8)
+	}
+	h.vecs = growTo(h.vecs, c*h.dim)
+	h.links0 = growTo(h.links0, c*h.stride0)
+	h.levels = growTo(h.levels, c)
+	h.upperOff = growTo(h.upperOff, c)
+	h.labels = growTo(h.labels, c)
+	h.dead = growTo(h.dead, (c+63)/64)
+}
+
+func growTo[T any](s []T, c int) []T {
+	if cap(s) >= c {
+		return s
+	}
+	g := make([]T, len(s), c)
+	copy(g, s)
+	return g
+}
+
+// validateBatch checks a batch before anything is inserted.
+func (h *HNSW) validateBatch(labels []uint32, vecs []float32) error {
+	if len(vecs) != len(labels)*h.dim {
+		return fmt.Errorf("%w: %d floats for %d labels of dimension %d", ErrDimMismatch, len(vecs), len(labels), h.dim)
+	}
+	if len(h.labels)+len(labels) > maxNodes {
+		return fmt.Errorf("%w: index would exceed %d nodes", ErrBadOptions, maxNodes)
+	}
+	for i, label := range labels {
+		if err := checkVector(h.metric, vecs[i*h.dim:(i+1)*h.dim]); err != nil {
+			return fmt.Errorf("vector %d: %w", label, err)
+		}
+	}
+	return nil
+}
+
+// checkVector validates v without writing anything.
+func checkVector(m Metric, v []float32) error {
+	var sum float64
+	for _, x := range v {
+		if math.IsNaN(float64(x)) || math.IsInf(float64(x), 0) {
+			return ErrNotFinite
+		}
+		sum += float64(x) * float64(x)
+	}
+	if m == Cosine && sum == 0 {
+		return ErrZeroVector
+	}
+	return nil
+}
+
+// scratchPool hands out per-search scratch. A mutex-guarded free list rather than a
+// sync.Pool: the GC empties sync.Pools, and the visited arrays are large.
+type scratchPool struct {
+	mu   sync.Mutex
+	free []*scratch
+}
+
+func (p *scratchPool) get() *scratch {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if n := len(p.free); n > 0 {
+		s := p.free[n-1]
+		p.free = p.free[:n-1]
+		return s
+	}
+	return &scratch{}
+}
+
+func (p *scratchPool) put(s *scratch) {
+	p.mu.Lock()
+	p.free = append(p.free, s)
+	p.mu.Unlock()
+}
+
+func (p *scratchPool) memoryBytes() int64 {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	var b int64
+	for _, s := range p.free {
+		b += s.memoryBytes()
+	}
+	return b
+}
+
+// scratch is the reusable working memory of one search or one insert worker.
+type scratch struct {
+	vis   visitedSet
+	q     []float32 // prepared query
+	w     []cand    // sorted candidate list of the unfiltered layer search
+	ids   []uint32  // neighbour ids gathered for one scoreRows call
+	ds    []float32 // their scores
+	front minHeap   // filtered search: unexpanded candidates
+	res   maxHeap   // filtered search and exact scans: kept results
+	out   []cand
+
+	scan   exactScan // state of an exact scan over a filter's labels
+	scanFn func(label uint32) bool
+
+	// insert workers only
+	inb   []cand   // earlier nodes of the same batch, by score
+	merge []cand   // graph candidates merged with inb
+	sel   []cand   // selected neighbours
+	selID []uint32 // their ids
+	edges []edge   // reverse links found by this worker
+
+	// compaction workers only
+	relinks   []relink
+	relinkIDs []uint32
+}
+
+func (s *scratch) memoryBytes() int64 {
+	return int64(cap(s.vis.stamp))*2 + int64(cap(s.q)+cap(s.ds))*4 + int64(cap(s.ids)+cap(s.selID))*4 +
+		int64(cap(s.w)+cap(s.front)+cap(s.res)+cap(s.out)+cap(s.inb)+cap(s.merge)+cap(s.sel))*8 +
+		int64(cap(s.edges))*16
+}
+
+// buffers makes sure the gather buffers hold n entries.
+func (s *scratch) buffers(n int) {
+	if cap(s.ids) < n {
+		s.ids = make([]uint32, 0, n)
+		s.ds = make([]float32, n)
+	}
+}

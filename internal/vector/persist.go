@@ -1,0 +1,401 @@
+package vector
+
+import (
+	"bytes"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"math/bits"
+
+	"github.com/vajrasearch/vajra/internal/binfile"
+)
+
+// File formats (internal/binfile containers; all integers little-endian):
+//
+//	VJRAHNSW v1: meta (fixed fields below), prof (profile name), algn (padding that puts
+//	             the next payload at a 64-byte file offset), vecs (float32 arena),
+//	             lnk0 (level-0 lists), levl (one byte a node), upof (upper offsets),
+//	             uppr (upper lists), labl (node labels), dead (tombstone words)
+//	VJRAFLAT v1: meta (dim, metric, count), vecs, labl
+//
+// Threads is not stored: it never changes what is built, and the reader's machine picks
+// its own.
+const (
+	hnswMagic   = "VJRAHNSW"
+	hnswVersion = 1
+	flatMagic   = "VJRAFLAT"
+	flatVersion = 1
+)
+
+// rowAlign is the file offset alignment of the vector arena: with it, a file read into a
+// page-aligned buffer (os.ReadFile, mmap) serves rows that start on cache-line
+// boundaries, as freshly built arenas do, which searches measurably prefer (a 384-dim row
+// then spans 24 cache lines, not 25).
+const rowAlign = 64
+
+// alignNextPayload writes an "algn" section (ignored by readers) sized so that the next
+// section's payload starts at a multiple of align (a multiple of 8). pos is the current
+// file offset. binfile puts a payload at the first multiple of 8 after its 12-byte section
+// header and follows it with a 4-byte checksum.
+func alignNextPayload(bw *binfile.Writer, pos int64, align int64) error {
+	p := (pos + 12 + 7) &^ 7 // the padding section's own payload offset
+	n := (align - (p+16)%align) % align
+	return bw.Section("algn", make([]byte, n))
+}
+
+// hnswMeta is the fixed-size meta section of an HNSW file.
+type hnswMeta struct {
+	Dim, Metric, M, M0, EfConstruction, EfSearch uint64
+	Seed                                         uint64
+	ExactBelow, RepairAt                         float64
+	Nodes, Dead, Entry                           uint64
+	TopLevel                                     int64
+	Seq                                          uint64
+}
+
+// countingWriter tracks bytes written for WriteTo's count.
+type countingWriter struct {
+	w io.Writer
+	n int64
+}
+
+func (c *countingWriter) Write(p []byte) (int, error) {
+	n, err := c.w.Write(p)
+	c.n += int64(n)
+	return n, err
+}
+
+// WriteTo writes the index in the VJRAHNSW format. The bytes depend only on the inserted
+// data, the options and the operation sequence, never on Threads.
+func (h *HNSW) WriteTo(w io.Writer) (int64, error) {
+	cw := &countingWriter{w: w}
+	bw, err := binfile.NewWriter(cw, hnswMagic, hnswVersion)
+	if err != nil {
+		return cw.n, fmt.Errorf("write hnsw: %w", err)
+	}
+	meta := hnswMeta{
+		Dim: uint64(h.dim), Metric: uint64(h.metric), M: uint64(h.m), M0: uint64(h.m0),
+		EfConstruction: uint64(h.opts.EfConstruction), EfSearch: uint64(h.opts.EfSearch),
+		Seed: h.opts.Seed, ExactBelow: h.opts.ExactBelow, RepairAt: h.opts.RepairAt,
+		Nodes: uint64(len(h.labels)), Dead: uint64(h.nDead), Entry: uint64(h.entry),
+		TopLevel: int64(h.topLevel), Seq: h.seq,
+	}
+	var mb bytes.Buffer
+	_ = binary.Write(&mb, binary.LittleEndian, &meta)
+	sections := []struct {
+		tag string
+		b   []byte
+	}{
+		{"meta", mb.Bytes()},
+		{"prof", []byte(h.opts.Profile)},
+		{"vecs", binfile.Float32Bytes(h.vecs)},
+		{"lnk0", binfile.Uint32Bytes(h.links0)},
+		{"levl", h.levels},
+		{"upof", binfile.Uint32Bytes(h.upperOff)},
+		{"uppr", binfile.Uint32Bytes(h.upper)},
+		{"labl", binfile.Uint32Bytes(h.labels)},
+		{"dead", binfile.Uint64Bytes(h.dead)},
+	}
+	for _, s := range sections {
+		if s.tag == "vecs" {
+			if err := alignNextPayload(bw, cw.n, rowAlign); err != nil {
+				return cw.n, fmt.Errorf("write hnsw: %w", err)
+			}
+		}
+		if err := bw.Section(s.tag, s.b); err != nil {
+			return cw.n, fmt.Errorf("write hnsw section %s: %w", s.tag, err)
+		}
+	}
+	if err := bw.Close(); err != nil {
+		return cw.n, fmt.Errorf("write hnsw: %w", err)
+	}
+	return cw.n, nil
+}
+
+// ReadHNSW decodes an index written by WriteTo. The arenas alias data where alignment
+// allows (no copy: loading costs a checksum pass and a validation pass), so data must not
+// change while the index is in use; the first Add, Delete or Compact copies them. Every
+// structural invariant a search relies on is checked, so a corrupt file yields an error
+// wrapping ErrCorrupt, never an index that panics.
+func ReadHNSW(data []byte) (*HNSW, error) {
+	f, err := binfile.Parse(data, hnswMagic, hnswVersion)
+	if err != nil {
+		return nil, fmt.Errorf("read hnsw: %w", asCorrupt(err))
+	}
+	h, err := decodeHNSW(f)
+	if err != nil {
+		return nil, fmt.Errorf("read hnsw: %w", asCorrupt(err))
+	}
+	return h, nil
+}
+
+func corrupt(format string, a ...any) error {
+	return fmt.Errorf("%w: "+format, append([]any{ErrCorrupt}, a...)...)
+}
+
+func decodeHNSW(f *binfile.File) (*HNSW, error) {
+	raw, err := f.Section("meta")
+	if err != nil {
+		return nil, err
+	}
+	var meta hnswMeta
+	if len(raw) != binary.Size(&meta) {
+		return nil, corrupt("meta section is %d bytes, want %d", len(raw), binary.Size(&meta))
+	}
+	_ = binary.Read(bytes.NewReader(raw), binary.LittleEndian, &meta)
+	prof, err := f.Section("prof")
+	if err != nil {
+		return nil, err
+	}
+	if meta.Dim > maxDim || meta.Metric > 255 || meta.M > maxM || meta.M0 > 2*maxM ||
+		meta.EfConstruction > maxEf || meta.EfSearch > maxEf || len(prof) > 64 {
+		return nil, corrupt("options out of range")
+	}
+	o := Options{
+		Dim: int(meta.Dim), Metric: Metric(meta.Metric), M: int(meta.M), M0: int(meta.M0),
+		EfConstruction: int(meta.EfConstruction), EfSearch: int(meta.EfSearch), Seed: meta.Seed,
+		Profile: Profile(prof), ExactBelow: meta.ExactBelow, RepairAt: meta.RepairAt,
+	}
+	if math.IsNaN(o.ExactBelow) || math.IsNaN(o.RepairAt) || o.ExactBelow == 0 || o.RepairAt == 0 {
+		return nil, corrupt("thresholds out of range")
+	}
+	if err := o.Validate(); err != nil {
+		return nil, corrupt("options: %v", err)
+	}
+	if meta.Nodes > maxNodes {
+		return nil, corrupt("%d nodes", meta.Nodes)
+	}
+	h := newHNSW(o)
+	n := int(meta.Nodes)
+	h.borrowed = true
+	if h.vecs, err = sectionFloat32s(f, "vecs", n*h.dim); err != nil {
+		return nil, err
+	}
+	if h.links0, err = sectionUint32s(f, "lnk0", n*h.stride0); err != nil {
+		return nil, err
+	}
+	if h.levels, err = f.Section("levl"); err != nil {
+		return nil, err
+	}
+	if len(h.levels) != n {
+		return nil, corrupt("levl has %d entries, want %d", len(h.levels), n)
+	}
+	if h.upperOff, err = sectionUint32s(f, "upof", n); err != nil {
+		return nil, err
+	}
+	if h.upper, err = sectionUint32s(f, "uppr", -1); err != nil {
+		return nil, err
+	}
+	if h.labels, err = sectionUint32s(f, "labl", n); err != nil {
+		return nil, err
+	}
+	rawDead, err := f.Section("dead")
+	if err != nil {
+		return nil, err
+	}
+	if h.dead, err = binfile.Uint64s(rawDead); err != nil {
+		return nil, err
+	}
+	if len(h.dead) != (n+63)/64 {
+		return nil, corrupt("dead has %d words, want %d", len(h.dead), (n+63)/64)
+	}
+	h.entry, h.topLevel, h.seq = uint32(meta.Entry), int(meta.TopLevel), meta.Seq
+	if err := h.validate(meta); err != nil {
+		return nil, err
+	}
+	return h, nil
+}
+
+func sectionFloat32s(f *binfile.File, tag string, want int) ([]float32, error) {
+	raw, err := f.Section(tag)
+	if err != nil {
+		return nil, err
+	}
+	v, err := binfile.Float32s(raw)
+	if err != nil {
+		return nil, err
+	}
+	if len(v) != want {
+		return nil, corrupt("%s has %d values, want %d", tag, len(v), want)
+	}
+	return v, nil
+}
+
+// sectionUint32s reads a uint32 section of want values (any length when want < 0).
+func sectionUint32s(f *binfile.File, tag string, want int) ([]uint32, error) {
+	raw, err := f.Section(tag)
+	if err != nil {
+		return nil, err
+	}
+	v, err := binfile.Uint32s(raw)
+	if err != nil {
+		return nil, err
+	}
+	if want >= 0 && len(v) != want {
+		return nil, corrupt("%s has %d values, want %d", tag, len(v), want)
+	}
+	return v, nil
+}
+
+// validate checks every invariant search and insert rely on, and rebuilds the label table.
+func (h *HNSW) validate(meta hnswMeta) error {
+	n := len(h.labels)
+	if tail := n % 64; tail != 0 && h.dead[len(h.dead)-1]>>tail != 0 {
+		return corrupt("tombstones beyond the last node")
+	}
+	dead := 0
+	for _, w := range h.dead {
+		dead += bits.OnesCount64(w)
+	}
+	if uint64(dead) != meta.Dead {
+		return corrupt("%d tombstones, meta says %d", dead, meta.Dead)
+	}
+	h.nDead = dead
+	// Upper-level blocks are laid out in node order without overlap (as inserts and
+	// compaction write them), which in-place compaction relies on.
+	top := -1
+	prevEnd := uint64(0)
+	for i, l := range h.levels {
+		if l > maxLevel {
+			return corrupt("node %d has level %d", i, l)
+		}
+		if l > 0 {
+			off := uint64(h.upperOff[i])
+			end := off + uint64(l)*uint64(h.strideU)
+			if off < prevEnd || end > uint64(len(h.upper)) {
+				return corrupt("node %d: upper lists at [%d, %d) overlap or pass %d", i, off, end, len(h.upper))
+			}
+			prevEnd = end
+		}
+		top = max(top, int(l))
+	}
+	if n == 0 {
+		if h.topLevel != -1 || h.entry != 0 {
+			return corrupt("empty graph with an entry point")
+		}
+	} else if h.topLevel != top || int64(h.entry) >= int64(n) || int(h.levels[h.entry]) != top {
+		return corrupt("entry point %d at level %d inconsistent with top level %d", h.entry, h.topLevel, top)
+	}
+	for i := 0; i < n; i++ {
+		node := uint32(i)
+		for l := 0; l <= int(h.levels[i]); l++ {
+			blk := h.listAt(node, l)
+			if int(blk[0]) > h.maxLinks(l) {
+				return corrupt("node %d level %d: %d links, capacity %d", i, l, blk[0], h.maxLinks(l))
+			}
+			for _, nb := range blk[1 : 1+blk[0]] {
+				if int64(nb) >= int64(n) || int(h.levels[nb]) < l {
+					return corrupt("node %d level %d links to %d, which is not on that level", i, l, nb)
+				}
+			}
+		}
+	}
+	h.lookup = labelTable{}
+	if n-dead > 0 {
+		maxLabel := uint32(0)
+		for _, l := range h.labels {
+			maxLabel = max(maxLabel, l)
+		}
+		h.lookup.reserve(n-dead, maxLabel)
+	}
+	for i, label := range h.labels {
+		if h.isDead(uint32(i)) {
+			continue
+		}
+		if _, dup := h.lookup.get(label); dup {
+			return corrupt("label %d on two live nodes", label)
+		}
+		h.lookup.set(label, uint32(i))
+	}
+	return nil
+}
+
+// SetThreads changes the number of goroutines later writes use (0 means GOMAXPROCS); files
+// do not store it.
+func (h *HNSW) SetThreads(n int) { h.opts.Threads = max(n, 0) }
+
+// WriteTo writes the index in the VJRAFLAT format.
+func (f *Flat) WriteTo(w io.Writer) (int64, error) {
+	cw := &countingWriter{w: w}
+	bw, err := binfile.NewWriter(cw, flatMagic, flatVersion)
+	if err != nil {
+		return cw.n, fmt.Errorf("write flat: %w", err)
+	}
+	meta := binfile.Uint64Bytes([]uint64{uint64(f.dim), uint64(f.metric), uint64(len(f.labels))})
+	for _, s := range []struct {
+		tag string
+		b   []byte
+	}{{"meta", meta}, {"vecs", binfile.Float32Bytes(f.vecs)}, {"labl", binfile.Uint32Bytes(f.labels)}} {
+		if err := bw.Section(s.tag, s.b); err != nil {
+			return cw.n, fmt.Errorf("write flat section %s: %w", s.tag, err)
+		}
+	}
+	if err := bw.Close(); err != nil {
+		return cw.n, fmt.Errorf("write flat: %w", err)
+	}
+	return cw.n, nil
+}
+
+// ReadFlat decodes an index written by Flat.WriteTo. It copies what it reads, so data may
+// be reused afterwards.
+func ReadFlat(data []byte) (*Flat, error) {
+	fl, err := readFlat(data)
+	if err != nil {
+		return nil, fmt.Errorf("read flat: %w", asCorrupt(err))
+	}
+	return fl, nil
+}
+
+func readFlat(data []byte) (*Flat, error) {
+	f, err := binfile.Parse(data, flatMagic, flatVersion)
+	if err != nil {
+		return nil, err
+	}
+	raw, err := f.Section("meta")
+	if err != nil {
+		return nil, err
+	}
+	meta, err := binfile.Uint64s(raw)
+	if err != nil || len(meta) != 3 {
+		return nil, corrupt("meta section of %d bytes", len(raw))
+	}
+	if meta[0] < 1 || meta[0] > maxDim || meta[1] > uint64(InnerProduct) || meta[2] > maxNodes {
+		return nil, corrupt("meta out of range")
+	}
+	fl, _ := NewFlat(int(meta[0]), Metric(meta[1]))
+	n := int(meta[2])
+	vecs, err := sectionFloat32s(f, "vecs", n*fl.dim)
+	if err != nil {
+		return nil, err
+	}
+	labels, err := sectionUint32s(f, "labl", n)
+	if err != nil {
+		return nil, err
+	}
+	fl.vecs = append([]float32(nil), vecs...)
+	fl.labels = append([]uint32(nil), labels...)
+	if n > 0 {
+		maxLabel := uint32(0)
+		for _, l := range labels {
+			maxLabel = max(maxLabel, l)
+		}
+		fl.lookup.reserve(n, maxLabel)
+	}
+	for i, label := range fl.labels {
+		if _, dup := fl.lookup.get(label); dup {
+			return nil, corrupt("label %d stored twice", label)
+		}
+		fl.lookup.set(label, uint32(i))
+	}
+	return fl, nil
+}
+
+// asCorrupt makes a container error from binfile match ErrCorrupt too.
+func asCorrupt(err error) error {
+	if errors.Is(err, binfile.ErrCorrupt) && !errors.Is(err, ErrCorrupt) {
+		return fmt.Errorf("%w: %w", ErrCorrupt, err)
+	}
+	return err
+}

@@ -1,0 +1,349 @@
+package vector
+
+import (
+	"fmt"
+	"slices"
+)
+
+// Search returns the k nearest live vectors to q (fewer when the index holds fewer), nearest
+// first. It is safe to call concurrently with other searches.
+func (h *HNSW) Search(q []float32, k int, o SearchOptions) ([]Hit, error) {
+	return h.SearchInto(nil, q, k, o)
+}
+
+// SearchInto is Search appending to dst[:0], so that a caller reusing dst searches without
+// allocating.
+func (h *HNSW) SearchInto(dst []Hit, q []float32, k int, o SearchOptions) ([]Hit, error) {
+	dst = dst[:0]
+	if len(q) != h.dim {
+		return dst, fmt.Errorf("query: %w: length %d, index dimension %d", ErrDimMismatch, len(q), h.dim)
+	}
+	if k <= 0 || h.Len() == 0 {
+		return dst, checkVectorErr(h.metric, q)
+	}
+	s := h.pool.get()
+	defer h.pool.put(s)
+	if cap(s.q) < h.dim {
+		s.q = make([]float32, h.dim)
+	}
+	s.q = s.q[:h.dim]
+	if err := h.metric.prepare(s.q, q); err != nil {
+		return dst, fmt.Errorf("query: %w", err)
+	}
+	res := h.searchPrepared(s, s.q, k, o)
+	for _, c := range res {
+		dst = append(dst, Hit{Label: h.labels[c.id], Distance: h.metric.reported(c.d)})
+	}
+	return dst, nil
+}
+
+// SearchByLabel returns the k nearest live vectors to the stored vector of label, the label
+// itself left out ("more like this"), or an error wrapping ErrNotFound.
+func (h *HNSW) SearchByLabel(dst []Hit, label uint32, k int, o SearchOptions) ([]Hit, error) {
+	dst = dst[:0]
+	node, ok := h.lookup.get(label)
+	if !ok {
+		return dst, fmt.Errorf("vector %d: %w", label, ErrNotFound)
+	}
+	if k <= 0 {
+		return dst, nil
+	}
+	s := h.pool.get()
+	defer h.pool.put(s)
+	s.q = append(s.q[:0], h.vec(node)...)
+	if o.Ef > 0 {
+		o.Ef++
+	}
+	for _, c := range h.searchPrepared(s, s.q, k+1, o) {
+		if c.id != node && len(dst) < k {
+			dst = append(dst, Hit{Label: h.labels[c.id], Distance: h.metric.reported(c.d)})
+		}
+	}
+	return dst, nil
+}
+
+func checkVectorErr(m Metric, q []float32) error {
+	if err := checkVector(m, q); err != nil {
+		return fmt.Errorf("query: %w", err)
+	}
+	return nil
+}
+
+// searchPrepared runs a search for a prepared query and returns up to k candidates, nearest
+// first, in scratch memory.
+func (h *HNSW) searchPrepared(s *scratch, q []float32, k int, o SearchOptions) []cand {
+	ef := o.Ef
+	if ef <= 0 {
+		ef = h.opts.EfSearch
+	}
+	// A list longer than the graph changes nothing but the scratch it would allocate.
+	ef = min(max(ef, k), len(h.labels))
+	if h.exactFilter(o.Filter) {
+		return h.exactAllowed(s, q, k, o.Filter)
+	}
+	cur := cand{d: h.metric.score(q, h.vec(h.entry)), id: h.entry}
+	for l := h.topLevel; l > 0; l-- {
+		cur = h.greedy(s, q, cur, l)
+	}
+	if o.Filter == nil && h.nDead == 0 {
+		w := h.searchLayer(s, q, cur, ef, 0)
+		w = w[:min(k, len(w))]
+		for i := range w {
+			w[i].id &= idMask
+		}
+		return w
+	}
+	return h.searchLayerFiltered(s, q, cur, ef, k, o.Filter)
+}
+
+// greedy walks level from cur to a local minimum, moving to the best neighbour each step
+// (the ef=1 search of the upper levels).
+func (h *HNSW) greedy(s *scratch, q []float32, cur cand, level int) cand {
+	s.buffers(h.m0)
+	for {
+		nb := h.neighbours(cur.id, level)
+		if len(nb) == 0 {
+			return cur
+		}
+		ds := s.ds[:len(nb)]
+		h.metric.scoreRows(q, h.vecs, nb, ds)
+		best := cur
+		for i, id := range nb {
+			if c := (cand{d: ds[i], id: id}); c.less(best) {
+				best = c
+			}
+		}
+		if best == cur {
+			return cur
+		}
+		cur = best
+	}
+}
+
+// searchLayer is the ef-bounded best-first search of one level from ep over every node,
+// deleted or not. It keeps one list sorted by (score, id), at most ef long, and expands its
+// nearest unexpanded member until none is left; this visits exactly what hnswlib's
+// two-heap search visits, with less data movement. The returned slice (scratch memory) is
+// sorted and its ids may carry expandedBit.
+func (h *HNSW) searchLayer(s *scratch, q []float32, ep cand, ef, level int) []cand {
+	s.vis.reset(len(h.labels))
+	s.buffers(h.m0)
+	if cap(s.w) < ef+1 {
+		s.w = make([]cand, 0, ef+1)
+	}
+	stamp, epoch := s.vis.stamp, s.vis.epoch
+	stamp[ep.id] = epoch
+	w := append(s.w[:0], ep)
+	ids := s.ids[:h.m0]
+	for cursor := 0; cursor < len(w); {
+		node := w[cursor].id
+		w[cursor].id = node | expandedBit
+		next := cursor + 1
+		// Gather the unvisited neighbours without a data-dependent branch: about half
+		// are visited, in no predictable pattern.
+		n := 0
+		for _, nb := range h.neighbours(node, level) {
+			v := stamp[nb]
+			stamp[nb] = epoch
+			ids[n] = nb
+			if v != epoch {
+				n++
+			}
+		}
+		if n > 0 {
+			if next < len(w) && level == 0 {
+				// Most often the next node to expand: load its list meanwhile.
+				prefetchLinks(&h.links0[int(w[next].id&idMask)*h.stride0])
+			}
+			ds := s.ds[:n]
+			h.metric.scoreRows(q, h.vecs, ids[:n], ds)
+			for i, id := range ids[:n] {
+				d := ds[i]
+				size := len(w)
+				if size == ef {
+					last := w[size-1]
+					if d > last.d || (d == last.d && id > last.id&idMask) {
+						continue
+					}
+				}
+				// Binary search for the first element greater than (d, id).
+				lo, hi := 0, size
+				for lo < hi {
+					mid := int(uint(lo+hi) >> 1)
+					e := w[mid]
+					if e.d < d || (e.d == d && e.id&idMask < id) {
+						lo = mid + 1
+					} else {
+						hi = mid
+					}
+				}
+				if size < ef {
+					w = w[:size+1]
+				}
+				copy(w[lo+1:], w[lo:len(w)-1])
+				w[lo] = cand{d: d, id: id}
+				if lo < next {
+					next = lo
+				}
+			}
+		}
+		for next < len(w) && w[next].id&expandedBit != 0 {
+			next++
+		}
+		cursor = next
+	}
+	s.w = w
+	return w
+}
+
+// searchLayerFiltered is the level-0 search when some nodes may not be returned (deleted,
+// or rejected by f): traversal goes through every node, but only accepted ones enter the
+// result set, and the search ends once ef accepted results are held and the nearest
+// unexpanded candidate is farther than all of them (hnswlib's filtered search). It returns
+// up to k results, nearest first.
+func (h *HNSW) searchLayerFiltered(s *scratch, q []float32, ep cand, ef, k int, f Filter) []cand {
+	s.vis.reset(len(h.labels))
+	s.buffers(h.m0)
+	stamp, epoch := s.vis.stamp, s.vis.epoch
+	front, res := s.front[:0], s.res[:0]
+	stamp[ep.id] = epoch
+	front.push(ep)
+	if h.accepts(ep.id, f) {
+		res.push(ep)
+	}
+	for len(front) > 0 {
+		if len(res) == ef && res[0].less(front[0]) {
+			break
+		}
+		c := front.pop()
+		ids := s.ids[:0]
+		for _, nb := range h.neighbours(c.id, 0) {
+			if stamp[nb] != epoch {
+				stamp[nb] = epoch
+				ids = append(ids, nb)
+			}
+		}
+		if len(ids) == 0 {
+			continue
+		}
+		ds := s.ds[:len(ids)]
+		h.metric.scoreRows(q, h.vecs, ids, ds)
+		for i, id := range ids {
+			nc := cand{d: ds[i], id: id}
+			if len(res) < ef || nc.less(res[0]) {
+				front.push(nc)
+				if h.accepts(id, f) {
+					res.pushBounded(nc, ef)
+				}
+			}
+		}
+	}
+	for len(res) > k {
+		res.pop()
+	}
+	out := res.drainSorted(s.out[:0])
+	s.front, s.res, s.out = front, res, out
+	return out
+}
+
+func (h *HNSW) accepts(node uint32, f Filter) bool {
+	return !h.isDead(node) && (f == nil || f.Allow(h.labels[node]))
+}
+
+// exactChunk is how many vectors an exact scan scores per scoreRows call.
+const exactChunk = 64
+
+// exactFilter reports whether f allows so few of the live vectors that scanning them
+// exactly beats walking the graph.
+func (h *HNSW) exactFilter(f Filter) bool {
+	if f == nil || h.opts.ExactBelow <= 0 {
+		return false
+	}
+	live := h.Len()
+	n, ok := allowedEstimate(f, live)
+	return ok && float64(n) < h.opts.ExactBelow*float64(live)
+}
+
+// exactAllowed scores every live vector the filter allows and keeps the k nearest: by
+// listing the allowed labels when the filter can, else by testing every node.
+func (h *HNSW) exactAllowed(s *scratch, q []float32, k int, f Filter) []cand {
+	s.buffers(exactChunk)
+	s.res, s.ids = s.res[:0], s.ids[:0]
+	s.scan = exactScan{h: h, q: q, k: k}
+	if sf, ok := f.(SizedFilter); ok {
+		if s.scanFn == nil {
+			// Created once per scratch: a fresh method value per search would allocate.
+			s.scanFn = s.scanLabel
+		}
+		sf.ForEach(s.scanFn)
+	} else {
+		for node, label := range h.labels {
+			if !h.isDead(uint32(node)) && f.Allow(label) {
+				s.ids = append(s.ids, uint32(node))
+				if len(s.ids) == exactChunk {
+					s.flushScan()
+				}
+			}
+		}
+	}
+	s.flushScan()
+	s.out = s.res.drainSorted(s.out[:0])
+	s.scan = exactScan{}
+	return s.out
+}
+
+// exactScan is the state of one exact scan over filter-allowed labels.
+type exactScan struct {
+	h *HNSW
+	q []float32
+	k int
+}
+
+func (s *scratch) scanLabel(label uint32) bool {
+	if n, ok := s.scan.h.lookup.get(label); ok {
+		s.ids = append(s.ids, n)
+		if len(s.ids) == exactChunk {
+			s.flushScan()
+		}
+	}
+	return true
+}
+
+func (s *scratch) flushScan() {
+	if len(s.ids) == 0 {
+		return
+	}
+	h := s.scan.h
+	ds := s.ds[:len(s.ids)]
+	h.metric.scoreRows(s.scan.q, h.vecs, s.ids, ds)
+	for i, id := range s.ids {
+		s.res.pushBounded(cand{d: ds[i], id: id}, s.scan.k)
+	}
+	s.ids = s.ids[:0]
+}
+
+// sortCands sorts by (score, id): insertion sort for the short lists of neighbour
+// selection, pdqsort beyond.
+func sortCands(c []cand) {
+	if len(c) > 48 {
+		slices.SortFunc(c, func(a, b cand) int {
+			if a.less(b) {
+				return -1
+			}
+			if b.less(a) {
+				return 1
+			}
+			return 0
+		})
+		return
+	}
+	for i := 1; i < len(c); i++ {
+		x := c[i]
+		j := i
+		for j > 0 && x.less(c[j-1]) {
+			c[j] = c[j-1]
+			j--
+		}
+		c[j] = x
+	}
+}
