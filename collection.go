@@ -289,3 +289,29 @@ func (c *Collection) Embed(ctx context.Context, texts []string) ([][]float32, er
 	}
 	return c.embedder.Embed(ctx, texts)
 }
+
+// Promote rebuilds the vector index with another build profile ("quality", "fast" or
+// "instant") while the collection keeps answering searches and taking writes; the new graph
+// replaces the old one atomically once it has caught up. A collection built quickly with
+// "instant" can so be upgraded to "quality" without downtime. The new profile is recorded
+// at the next snapshot.
+func (c *Collection) Promote(ctx context.Context, profile string) error {
+	if err := c.checkOpen(); err != nil {
+		return err
+	}
+	c.mu.RLock()
+	vec := c.vec
+	c.mu.RUnlock()
+	if vec == nil {
+		return ErrNoVectors
+	}
+	if err := vec.Promote(ctx, vector.Profile(profile)); err != nil {
+		return fmt.Errorf("promote to %q: %w", profile, err)
+	}
+	c.writeMu.Lock()
+	c.opts.Vector.Profile = profile
+	c.opts.Vector.M, c.opts.Vector.EfConstruction, c.opts.Vector.EfSearch = 0, 0, 0
+	c.dirty = true
+	c.writeMu.Unlock()
+	return nil
+}

@@ -203,3 +203,36 @@ func TestPersistenceRoundTrip(t *testing.T) {
 		t.Fatal("create over an open collection succeeded")
 	}
 }
+
+func TestPromoteKeepsServing(t *testing.T) {
+	ctx := context.Background()
+	c, err := New(Options{Embedder: EmbedderOptions{Kind: EmbedderHash, Dim: 64}, Vector: VectorOptions{Profile: "instant"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Upsert(ctx, sampleDocs); err != nil {
+		t.Fatal(err)
+	}
+	before := ids(mustSearch(t, c, Query{Text: "covid vaccines", Mode: Vector}))
+	done := make(chan error, 1)
+	go func() { done <- c.Promote(ctx, "quality") }()
+	for i := 0; i < 20; i++ {
+		mustSearch(t, c, Query{Text: "running shoes", Mode: Hybrid})
+	}
+	if _, err := c.Upsert(ctx, []Document{{ID: "6", Title: "Sourdough", Content: "Bread from wild yeast."}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if got := c.Options().Vector.Profile; got != "quality" {
+		t.Fatalf("profile %q", got)
+	}
+	after := ids(mustSearch(t, c, Query{Text: "covid vaccines", Mode: Vector}))
+	if before[0] != after[0] {
+		t.Fatalf("top hit changed: %v -> %v", before, after)
+	}
+	if got := ids(mustSearch(t, c, Query{Text: "sourdough bread", Mode: Vector, K: 1})); got[0] != "6" {
+		t.Fatalf("write during promotion lost: %v", got)
+	}
+}
