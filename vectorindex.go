@@ -8,6 +8,7 @@ import (
 
 	"github.com/vajrasearch/vajra/internal/storage"
 	"github.com/vajrasearch/vajra/internal/vector"
+	"github.com/vajrasearch/vajra/internal/vector/kernel"
 )
 
 // VectorIndexOptions configure a standalone vector index.
@@ -163,3 +164,6 @@ func (o VectorIndexOptions) Resolved() (ResolvedVectorOptions, error) {
 	}
 	return ResolvedVectorOptions{Profile: p, M: vo.M, M0: vo.M0, EfConstruction: vo.EfConstruction, EfSearch: vo.EfSearch}, nil
 }
+
+// KernelImplementation names the distance kernels chosen for this CPU ("avx2" or "generic").
+func KernelImplementation() string { return kernel.Implementation() }
