@@ -336,24 +336,17 @@ func (c *Collection) applyUpsert(batch []Document, fields [][2][]string) (added,
 		lexDocs[i] = lexical.Doc{ID: labels[i], Fields: [][]string{fields[i][0], fields[i][1]}}
 	}
 	if c.embedder != nil {
-		if c.vec == nil {
-			vi, err := c.vectorIndexFor(len(batch[0].Vector))
-			if err != nil {
-				return 0, 0, err
-			}
-			c.mu.Lock()
-			c.vec = vi
-			c.mu.Unlock()
-		}
-		flat := make([]float32, 0, len(batch)*len(batch[0].Vector))
-		for i := range batch {
-			flat = append(flat, batch[i].Vector...)
-		}
-		if err := c.vec.Add(context.Background(), labels, flat); err != nil {
-			return 0, 0, fmt.Errorf("%w: %w", ErrInvalidDocument, err)
+		if err := c.addVectors(batch, labels); err != nil {
+			return 0, 0, err
 		}
 	}
 	if err := c.lex.Add(lexDocs); err != nil {
+		// Neither index may keep half a batch. The ids are spent: the lexical index only
+		// accepts increasing ids.
+		if c.vec != nil {
+			c.vec.Delete(labels)
+		}
+		c.nextID = first + uint32(len(batch))
 		return 0, 0, fmt.Errorf("index: %w", err)
 	}
 
@@ -445,4 +438,26 @@ func parallelChunks(n, chunk, workers int, fn func(lo, hi int)) {
 		}()
 	}
 	wg.Wait()
+}
+
+// addVectors inserts the batch's vectors under their internal ids, creating the vector
+// index on first use (its dimension is the first vector's).
+func (c *Collection) addVectors(batch []Document, labels []uint32) error {
+	if c.vec == nil {
+		vi, err := c.vectorIndexFor(len(batch[0].Vector))
+		if err != nil {
+			return err
+		}
+		c.mu.Lock()
+		c.vec = vi
+		c.mu.Unlock()
+	}
+	flat := make([]float32, 0, len(batch)*len(batch[0].Vector))
+	for i := range batch {
+		flat = append(flat, batch[i].Vector...)
+	}
+	if err := c.vec.Add(context.Background(), labels, flat); err != nil {
+		return fmt.Errorf("%w: %w", ErrInvalidDocument, err)
+	}
+	return nil
 }

@@ -6,6 +6,7 @@ import (
 	"os"
 	"runtime"
 	"runtime/debug"
+	"runtime/pprof"
 	"slices"
 	"strconv"
 	"strings"
@@ -119,6 +120,7 @@ type textBenchFlags struct {
 	n, k, depth, warmup          int
 	warmupS                      float64
 	json                         bool
+	cpuprofile                   string
 }
 
 func (t *textBenchFlags) register(fs interface {
@@ -136,6 +138,7 @@ func (t *textBenchFlags) register(fs interface {
 	fs.IntVar(&t.warmup, "warmup", 1000, "untimed queries before the timed pass")
 	fs.Float64Var(&t.warmupS, "warmup-s", 2, "... and at least this many seconds of them")
 	fs.BoolVar(&t.json, "json", false, "print JSON lines (the peer harness's fields)")
+	fs.StringVar(&t.cpuprofile, "cpuprofile", "", "write a CPU profile of the build to this file")
 }
 
 // load reads the benchmark's text set: a BEIR folder, or the corpus given with -c/--corpus
@@ -176,6 +179,10 @@ func benchLexical(ctx context.Context, u *ui, args []string) error {
 	}
 	o := src.options(false)
 	o.Threads = threads
+	stopProfile, err := startCPUProfile(tf.cpuprofile)
+	if err != nil {
+		return err
+	}
 	start := time.Now()
 	c, err := vajra.New(o)
 	if err != nil {
@@ -185,6 +192,7 @@ func benchLexical(ctx context.Context, u *ui, args []string) error {
 		return err
 	}
 	build := time.Since(start)
+	stopProfile()
 	qf := queryFlags{mode: "lexical", alpha: 0.5}
 	rec := map[string]any{"engine": "vajra", "version": version(), "mode": "lexical", "dataset": set.name,
 		"n_docs": c.Len(), "nq": len(set.queries), "k": tf.k, "depth": tf.depth, "threads": threads,
@@ -261,3 +269,19 @@ func parseInts(s string) ([]int, error) {
 
 // freeOSMemory returns freed heap to the OS so that RSS reflects what is still held.
 func freeOSMemory() { debug.FreeOSMemory() }
+
+// startCPUProfile starts a CPU profile written to path ("" = none) and returns its stop.
+func startCPUProfile(path string) (func(), error) {
+	if path == "" {
+		return func() {}, nil
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, err
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return func() { pprof.StopCPUProfile(); f.Close() }, nil
+}
