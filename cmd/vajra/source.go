@@ -106,7 +106,7 @@ func (s *sourceFlags) open(ctx context.Context, u *ui, wantVectors bool) (*vajra
 		if docs, err = vajra.DefaultCorpus(); err != nil {
 			return nil, "", err
 		}
-		what = "built-in corpus: " + vajra.DefaultCorpusInfo()
+		what = "the built-in corpus: English Wikipedia passages by Wikipedia contributors, CC BY-SA 4.0"
 	} else {
 		var rep vajra.LoadReport
 		var err error
