@@ -1,9 +1,9 @@
 // Package eval owns retrieval-quality measurement the way BEIR reports it (BEIR computes its
 // numbers with pytrec_eval, i.e. trec_eval): nDCG@k with linear gains, Recall@k and MRR@k per
-// query, their averages over a query set, and reading BEIR/TREC qrels files. It does not run
-// searches; callers pass the ranked document ids each query returned.
+// query and their averages over a query set. It does not run searches or read files (qrels
+// files are read by internal/corpus); callers pass the judgements and the ranked document ids
+// each query returned.
 //
-//	qrels, err := eval.ReadQrels(f)
 //	sum := eval.Evaluate(runs, qrels) // sum.NDCG10, sum.Recall100, sum.MRR10
 //
 // Conventions shared by every metric here:
