@@ -118,3 +118,28 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+func TestViewsRoundTrip(t *testing.T) {
+	f := []float32{1.5, -2, 3e-8}
+	u := []uint32{0, 1, 0xdeadbeef}
+	w := []uint64{7, 1 << 60}
+	// Offset by one byte so the decoders must take their copying path too.
+	for _, off := range []int{0, 1} {
+		buf := func(b []byte) []byte { return append(make([]byte, off), b...)[off:] }
+		gf, err := Float32s(buf(Float32Bytes(f)))
+		if err != nil || len(gf) != 3 || gf[2] != f[2] {
+			t.Fatalf("float32s %v %v", gf, err)
+		}
+		gu, err := Uint32s(buf(Uint32Bytes(u)))
+		if err != nil || len(gu) != 3 || gu[2] != u[2] {
+			t.Fatalf("uint32s %v %v", gu, err)
+		}
+		gw, err := Uint64s(buf(Uint64Bytes(w)))
+		if err != nil || len(gw) != 2 || gw[1] != w[1] {
+			t.Fatalf("uint64s %v %v", gw, err)
+		}
+	}
+	if _, err := Uint64s(make([]byte, 12)); !errors.Is(err, ErrCorrupt) {
+		t.Fatalf("12 bytes as uint64s: %v", err)
+	}
+}
