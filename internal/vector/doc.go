@@ -52,7 +52,7 @@
 //
 //	profile   M   EfConstruction  EfSearch   build    recall@10   p50
 //	quality  16   200             128        5.9 s    0.993       0.18 ms
-//	fast     12   64              72         2.0 s    0.964       0.08 ms
+//	fast     16   32              96         1.3 s    0.961       0.11 ms
 //	instant   8   24              48         0.97 s   0.866       0.05 ms
 //
 // In the same sitting hnswlib 0.6.2 (C++, -O3 -march=native, M=16, efConstruction=200,

@@ -15,8 +15,11 @@ const (
 	// ProfileQuality: M=16, EfConstruction=200, EfSearch=128 (recall@10 ≥ 0.99 on the
 	// 50k×384 Wikipedia set). The default.
 	ProfileQuality Profile = "quality"
-	// ProfileFast: M=12, EfConstruction=64, EfSearch=72 (recall@10 ≥ 0.95), built in
-	// about 40% of the quality profile's time.
+	// ProfileFast: M=16, EfConstruction=32, EfSearch=96 (recall@10 ≥ 0.95), built in
+	// under a quarter of the quality profile's time. A narrow construction beam with the
+	// full M builds faster at equal recall than a smaller M with a wider beam (M=12,
+	// EfConstruction=64 took 2.0 s for recall 0.964 where this takes 1.3 s for 0.961), at
+	// the price of a longer search (0.10 ms against 0.08 ms).
 	ProfileFast Profile = "fast"
 	// ProfileInstant: M=8, EfConstruction=24, EfSearch=48 (recall@10 ≥ 0.85), built more
 	// than five times faster than ProfileQuality.
@@ -33,7 +36,7 @@ func (p Profile) params() (profileParams, bool) {
 	case ProfileQuality:
 		return profileParams{m: 16, efc: 200, ef: 128}, true
 	case ProfileFast:
-		return profileParams{m: 12, efc: 64, ef: 72}, true
+		return profileParams{m: 16, efc: 32, ef: 96}, true
 	case ProfileInstant:
 		return profileParams{m: 8, efc: 24, ef: 48}, true
 	}
