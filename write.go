@@ -301,8 +301,11 @@ func (c *Collection) checkVectorDims(batch []Document) error {
 }
 
 func (c *Collection) vectorDim() int {
-	if c.vec != nil {
-		return c.vec.Options().Dim
+	c.mu.RLock()
+	vec := c.vec
+	c.mu.RUnlock()
+	if vec != nil {
+		return vec.Options().Dim
 	}
 	if c.embedder != nil {
 		return c.embedder.Dim()
