@@ -78,6 +78,9 @@ func (r *recordReader) uvarint(max uint64, what string) uint64 {
 
 func (r *recordReader) str(what string) string {
 	n := r.uvarint(uint64(len(r.b)), what+" length")
+	if r.err == nil && n > uint64(len(r.b)) {
+		r.err = fmt.Errorf("%w: %s runs past the end of its log record", storage.ErrCorrupt, what)
+	}
 	if r.err != nil {
 		return ""
 	}
@@ -97,6 +100,9 @@ func decodeUpsert(p []byte) ([]Document, error) {
 		d.Content = r.str("content")
 		meta := r.str("metadata")
 		dim := r.uvarint(uint64(len(r.b))/4, "vector length")
+		if r.err == nil && dim > uint64(len(r.b))/4 {
+			r.err = fmt.Errorf("%w: vector of document %q runs past the end of its log record", storage.ErrCorrupt, d.ID)
+		}
 		if r.err != nil {
 			break
 		}
