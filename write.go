@@ -56,27 +56,12 @@ func (c *Collection) Upsert(ctx context.Context, docs []Document) (WriteReport, 
 	if err := c.checkVectorDims(batch); err != nil {
 		return rep, err
 	}
-	if err := c.settleLocked(); err != nil {
-		return rep, fmt.Errorf("upsert: %w", err)
-	}
-	if c.wal != nil {
-		payload, err := encodeUpsert(batch)
-		if err != nil {
-			return rep, fmt.Errorf("%w: %w", ErrInvalidDocument, err)
-		}
-		if err := c.wal.Append(storage.Record{Type: recUpsert, Payload: payload}); err != nil {
-			c.unsettled = true
-			return rep, fmt.Errorf("upsert: write log: %w", err)
-		}
-	}
-	added, replaced, err := c.applyUpsert(batch, fields)
-	if err != nil {
-		return rep, err
-	}
-	rep.Added, rep.Replaced = added, replaced
-	c.dirty = true
-	_ = c.maybeSnapshotLocked() // not the write's error: see maybeSnapshotLocked
-	return rep, nil
+	encode := func() ([]byte, error) { return encodeUpsert(batch) }
+	err = c.commitLocked("upsert", recUpsert, encode, func() (err error) {
+		rep.Added, rep.Replaced, err = c.applyUpsert(batch, fields)
+		return err
+	})
+	return rep, err
 }
 
 // Delete removes the documents with the given ids. Unknown ids are counted in
@@ -110,28 +95,42 @@ func (c *Collection) Delete(ctx context.Context, ids []string) (WriteReport, err
 	if len(present) == 0 {
 		return rep, nil
 	}
-	if err := c.settleLocked(); err != nil {
-		return rep, fmt.Errorf("delete: %w", err)
-	}
-	if c.wal != nil {
-		if err := c.wal.Append(storage.Record{Type: recDelete, Payload: encodeDelete(present)}); err != nil {
-			c.unsettled = true
-			return rep, fmt.Errorf("delete: write log: %w", err)
-		}
-	}
-	rep.Deleted = c.applyDelete(present)
-	c.dirty = true
-	_ = c.maybeSnapshotLocked() // not the write's error: see maybeSnapshotLocked
-	return rep, nil
+	encode := func() ([]byte, error) { return encodeDelete(present), nil }
+	err := c.commitLocked("delete", recDelete, encode, func() error {
+		rep.Deleted = c.applyDelete(present)
+		return nil
+	})
+	return rep, err
 }
 
-// settleLocked writes a snapshot first when the files may not match memory (see
-// Collection.unsettled), so that the next write goes to a log that a restart replays.
-func (c *Collection) settleLocked() error {
-	if !c.unsettled {
-		return nil
+// commitLocked is the one path every write takes, with c.writeMu held: settle the files if a
+// past failure left them unsure (a snapshot, so the log about to be appended is one a restart
+// replays), append the encoded record to the log (in-memory collections skip encoding),
+// apply it in memory, and snapshot once the log has grown large. A failed snapshot at the
+// end is not the write's error: the write is already durable in the log, and the next write
+// tries the snapshot again.
+func (c *Collection) commitLocked(op string, typ uint8, encode func() ([]byte, error), apply func() error) error {
+	if c.unsettled {
+		if err := c.snapshotLocked(); err != nil {
+			return fmt.Errorf("%s: %w", op, err)
+		}
 	}
-	return c.snapshotLocked()
+	if c.wal != nil {
+		payload, err := encode()
+		if err != nil {
+			return fmt.Errorf("%w: %w", ErrInvalidDocument, err)
+		}
+		if err := c.wal.Append(storage.Record{Type: typ, Payload: payload}); err != nil {
+			c.unsettled = true
+			return fmt.Errorf("%s: write log: %w", op, err)
+		}
+	}
+	if err := apply(); err != nil {
+		return err
+	}
+	c.dirty = true
+	_ = c.maybeSnapshotLocked()
+	return nil
 }
 
 func (c *Collection) checkOpen() error {
