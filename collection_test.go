@@ -141,6 +141,14 @@ func TestHybridAndVector(t *testing.T) {
 	if err != nil || ex.Rank != 1 || ex.Lexical == nil || ex.Vector == nil {
 		t.Fatalf("explain: %+v %v", ex, err)
 	}
+	// Explain computes the similarity on its own; it must be the figure the search reported.
+	vres := mustSearch(t, c, Query{Text: "covid vaccines", Mode: Vector, K: 5})
+	for _, h := range vres.Hits {
+		ex, err := c.Explain(ctx, Query{Text: "covid vaccines", Mode: Vector}, h.ID)
+		if err != nil || ex.Vector.Similarity != h.Score {
+			t.Fatalf("explain %s: similarity %v, search said %v (%v)", h.ID, ex.Vector.Similarity, h.Score, err)
+		}
+	}
 }
 
 func TestPersistenceRoundTrip(t *testing.T) {

@@ -3,11 +3,8 @@ package vajra
 import (
 	"context"
 	"fmt"
-	"math"
 
 	"github.com/vajrasearch/vajra/internal/lexical"
-	"github.com/vajrasearch/vajra/internal/vector"
-	"github.com/vajrasearch/vajra/internal/vector/kernel"
 )
 
 // TermExplanation is one query term's share of a BM25 score: its weight in the query, its
@@ -93,7 +90,10 @@ func (c *Collection) Explain(ctx context.Context, q Query, id string) (*Explanat
 	}
 	if mode != Lexical && c.vec != nil {
 		if v, ok := c.vec.Vector(iid); ok {
-			d := distance(c.vec.Options().Metric, qvec, v)
+			d, err := c.vec.Options().Metric.Distance(qvec, v)
+			if err != nil {
+				return nil, fmt.Errorf("%w: %w", ErrInvalidQuery, err)
+			}
 			ex.Vector = &VectorExplanation{Metric: c.opts.Vector.Metric, Similarity: similarity(c.vec.Options().Metric, d)}
 			if mode == Vector && ex.Rank == 0 {
 				ex.Score = ex.Vector.Similarity
@@ -150,23 +150,4 @@ func (c *Collection) Stats() Stats {
 		s.LogBytes = c.wal.Size()
 	}
 	return s
-}
-
-// distance computes the index's distance between a raw query vector and a stored vector
-// (stored vectors are already normalised under cosine).
-func distance(m vector.Metric, q, v []float32) float32 {
-	switch m {
-	case vector.Cosine:
-		var n float64
-		for _, x := range q {
-			n += float64(x) * float64(x)
-		}
-		if n == 0 {
-			return 1
-		}
-		return 1 - kernel.Dot(q, v)/float32(math.Sqrt(n))
-	case vector.L2:
-		return kernel.L2Sq(q, v)
-	}
-	return -kernel.Dot(q, v)
 }

@@ -114,3 +114,20 @@ func (m Metric) prepare(dst, v []float32) error {
 	}
 	return nil
 }
+
+// Distance returns the distance a search would report between the query q and a stored
+// vector (as Vector returns it, already normalised under cosine): q is validated and
+// prepared exactly as Search prepares a query, so the figure matches Hit.Distance.
+func (m Metric) Distance(q, stored []float32) (float32, error) {
+	if len(q) != len(stored) {
+		return 0, fmt.Errorf("query: %d values, stored vector has %d: %w", len(q), len(stored), ErrDimMismatch)
+	}
+	if len(q) == 0 {
+		return 0, fmt.Errorf("query: %w", ErrDimMismatch)
+	}
+	p := make([]float32, len(q))
+	if err := m.prepare(p, q); err != nil {
+		return 0, fmt.Errorf("query: %w", err)
+	}
+	return m.reported(m.score(p, stored)), nil
+}
