@@ -14,33 +14,34 @@ type TermExplanation = lexical.TermExplanation
 
 // Explanation says why a document scored what it did for a query.
 type Explanation struct {
-	ID   string
-	Mode Mode
+	ID   string `json:"id"`
+	Mode Mode   `json:"mode"`
 	// Score is the document's final score for the query, as Search computes it.
-	Score float64
+	Score float64 `json:"score"`
 	// Rank is the document's 1-based position in the full result list (0 = not retrieved
 	// within the search depth).
-	Rank int
+	Rank int `json:"rank"`
 	// Lexical holds the BM25 breakdown (nil in vector mode).
-	Lexical *LexicalExplanation
+	Lexical *LexicalExplanation `json:"lexical,omitempty"`
 	// Vector holds the similarity (nil in lexical mode or without vectors).
-	Vector *VectorExplanation
+	Vector *VectorExplanation `json:"vector,omitempty"`
 	// LexicalSide and VectorSide are the fusion inputs and contributions in hybrid mode.
-	LexicalSide, VectorSide *Side
+	LexicalSide *Side `json:"lexical_side,omitempty"`
+	VectorSide  *Side `json:"vector_side,omitempty"`
 }
 
 // LexicalExplanation is the BM25 breakdown of one document's score.
 type LexicalExplanation struct {
-	Score        float64
-	Docs         uint64 // N used for idf
-	FieldWeights []int  // title and content weights
-	Terms        []TermExplanation
+	Score        float64           `json:"score"`
+	Docs         uint64            `json:"docs"`          // N used for idf
+	FieldWeights []int             `json:"field_weights"` // title and content weights
+	Terms        []TermExplanation `json:"terms"`
 }
 
 // VectorExplanation is the similarity of the document to the query vector.
 type VectorExplanation struct {
-	Metric     string
-	Similarity float64
+	Metric     string  `json:"metric"`
+	Similarity float64 `json:"similarity"`
 }
 
 // Explain explains the score of the document id for q.
@@ -81,26 +82,48 @@ func (c *Collection) Explain(ctx context.Context, q Query, id string) (*Explanat
 			break
 		}
 	}
+	if err := c.explainPartsLocked(ex, mode, terms, qvec, iid); err != nil {
+		return nil, err
+	}
+	if ex.Rank == 0 {
+		switch {
+		case mode == Lexical && ex.Lexical != nil:
+			ex.Score = ex.Lexical.Score
+		case mode == Vector && ex.Vector != nil:
+			ex.Score = ex.Vector.Similarity
+		}
+	}
+	return ex, nil
+}
+
+// explainHitLocked explains the hit at 1-based rank of a search that just ran: its score and
+// sides come from the hit itself.
+func (c *Collection) explainHitLocked(mode Mode, terms []string, qvec []float32, h *Hit, rank int) (*Explanation, error) {
+	ex := &Explanation{ID: h.ID, Mode: mode, Score: h.Score, Rank: rank, LexicalSide: h.Lexical, VectorSide: h.Vector}
+	if iid, ok := c.byID[h.ID]; ok {
+		if err := c.explainPartsLocked(ex, mode, terms, qvec, iid); err != nil {
+			return nil, err
+		}
+	}
+	return ex, nil
+}
+
+// explainPartsLocked fills the BM25 breakdown and the vector similarity of document iid.
+func (c *Collection) explainPartsLocked(ex *Explanation, mode Mode, terms []string, qvec []float32, iid uint32) error {
 	if mode != Vector {
 		le, _ := c.lex.Snapshot().Explain(lexical.NewQuery(terms), iid)
 		ex.Lexical = &LexicalExplanation{Score: float64(le.Score), Docs: le.N, FieldWeights: le.FieldWeights, Terms: le.Terms}
-		if mode == Lexical && ex.Rank == 0 {
-			ex.Score = float64(le.Score)
-		}
 	}
 	if mode != Lexical && c.vec != nil {
 		if v, ok := c.vec.Vector(iid); ok {
 			d, err := c.vec.Options().Metric.Distance(qvec, v)
 			if err != nil {
-				return nil, fmt.Errorf("%w: %w", ErrInvalidQuery, err)
+				return fmt.Errorf("%w: %w", ErrInvalidQuery, err)
 			}
 			ex.Vector = &VectorExplanation{Metric: c.opts.Vector.Metric, Similarity: similarity(c.vec.Options().Metric, d)}
-			if mode == Vector && ex.Rank == 0 {
-				ex.Score = ex.Vector.Similarity
-			}
 		}
 	}
-	return ex, nil
+	return nil
 }
 
 // Stats describes a collection.

@@ -2,6 +2,7 @@ package vajra
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"math"
 	"time"
@@ -62,6 +63,9 @@ type Query struct {
 	Mode Mode
 	// K is the number of results (default 10).
 	K int
+	// Offset skips this many of the best results, for paging: the hits are ranks
+	// Offset+1 .. Offset+K of the full ranking.
+	Offset int
 	// Filter is a filter expression in the CLI syntax; Where is the same in Go form. When
 	// both are set, a document must match both.
 	Filter string
@@ -69,39 +73,80 @@ type Query struct {
 	// Fusion configures hybrid mode.
 	Fusion FusionOptions
 	// Depth is how many candidates each side contributes to hybrid fusion (default
-	// max(K, 100)).
+	// max(Offset+K, 100)).
 	Depth int
 	// EfSearch overrides the HNSW search breadth for this query (0 = the collection's).
 	EfSearch int
+	// Highlight fills each hit's Snippet: an excerpt of its content around the first query
+	// word it contains, with the matching words' byte ranges, and the title's highlights.
+	Highlight bool
+	// SnippetLength is the snippet's length in characters (0 = 160).
+	SnippetLength int
+	// Explain fills each hit's Explain with the breakdown of its score.
+	Explain bool
 }
 
 // Side is how one side (lexical or vector) ranked a result: its 1-based rank (0 = absent),
 // its raw score and what it contributed to the final score.
 type Side = fusion.Side
 
-// Hit is one result.
+// Hit is one result. Its JSON form is the one every way into Vajra prints: the CLI's --json,
+// the HTTP API and the Python package.
 type Hit struct {
-	ID    string
-	Title string
-	// Metadata is the stored metadata; treat it as read-only.
-	Metadata map[string]any
+	ID string `json:"id"`
 	// Score is the final score: BM25 in lexical mode, similarity in vector mode (cosine
 	// similarity, inner product, or negated squared L2 distance), the fused score in hybrid.
-	Score float64
+	Score float64 `json:"score"`
+	Title string  `json:"title"`
+	// Metadata is the stored metadata; treat it as read-only.
+	Metadata map[string]any `json:"metadata,omitempty"`
+	// Snippet is filled when the query asks for highlights (Query.Highlight).
+	Snippet *Snippet `json:"snippet,omitempty"`
 	// Lexical and Vector describe each side's ranking; nil for a side that did not run.
-	Lexical, Vector *Side
+	Lexical *Side `json:"lexical,omitempty"`
+	Vector  *Side `json:"vector,omitempty"`
+	// Explain is filled when the query asks for it (Query.Explain).
+	Explain *Explanation `json:"explain,omitempty"`
 
 	content string
 }
 
 // Results is the answer to a query.
 type Results struct {
-	Hits []Hit
-	Mode Mode
+	Hits []Hit `json:"hits"`
+	Mode Mode  `json:"mode"`
 	// Terms are the analysed query terms (what lexical search matched), for highlighting.
-	Terms []string
-	// Took is the time spent inside Search.
-	Took time.Duration
+	Terms []string `json:"terms"`
+	// Took is the time the caller waited, snippets and explanations included. In JSON it is
+	// "took_ms", in milliseconds.
+	Took time.Duration `json:"-"`
+	// TotalCandidates counts the distinct documents the ranking was cut from: the documents
+	// retrieved by each side before Offset and K were applied.
+	TotalCandidates int `json:"total_candidates"`
+}
+
+// MarshalJSON writes Took as "took_ms".
+func (r Results) MarshalJSON() ([]byte, error) {
+	type plain Results
+	return json.Marshal(struct {
+		plain
+		TookMS float64 `json:"took_ms"`
+	}{plain(r), float64(r.Took.Nanoseconds()) / 1e6})
+}
+
+// UnmarshalJSON reads what MarshalJSON writes.
+func (r *Results) UnmarshalJSON(b []byte) error {
+	type plain Results
+	var v struct {
+		plain
+		TookMS float64 `json:"took_ms"`
+	}
+	if err := json.Unmarshal(b, &v); err != nil {
+		return err
+	}
+	*r = Results(v.plain)
+	r.Took = time.Duration(v.TookMS * 1e6)
+	return nil
 }
 
 // Search answers q. It may run concurrently with other searches and with writes; it sees the
@@ -116,6 +161,10 @@ func (c *Collection) Search(ctx context.Context, q Query) (*Results, error) {
 	if k <= 0 {
 		k = 10
 	}
+	if q.Offset < 0 {
+		return nil, fmt.Errorf("%w: offset %d is negative", ErrInvalidQuery, q.Offset)
+	}
+	want := q.Offset + k
 	var qvec []float32
 	if mode != Lexical {
 		if qvec, err = c.queryVector(ctx, q); err != nil {
@@ -123,7 +172,8 @@ func (c *Collection) Search(ctx context.Context, q Query) (*Results, error) {
 		}
 	}
 	var terms []string
-	if mode != Vector {
+	if mode != Vector || q.Highlight {
+		// Vector mode matches no terms, but highlighting shows where the query's words occur.
 		terms = c.analyzer.AppendTerms(nil, q.Text)
 	}
 
@@ -139,34 +189,38 @@ func (c *Collection) Search(ctx context.Context, q Query) (*Results, error) {
 	res := &Results{Mode: mode, Terms: terms}
 	switch mode {
 	case Lexical:
-		hits := c.lex.Snapshot().Search(lexical.NewQuery(terms), k, lexical.SearchOptions{Allow: allow})
-		res.Hits = make([]Hit, 0, len(hits))
-		for i, h := range hits {
+		hits := c.lex.Snapshot().Search(lexical.NewQuery(terms), want, lexical.SearchOptions{Allow: allow})
+		res.TotalCandidates = len(hits)
+		res.Hits = make([]Hit, 0, min(len(hits), k))
+		for i, h := range hits[min(q.Offset, len(hits)):] {
 			if hit, ok := c.hitLocked(h.ID); ok {
+				rank := q.Offset + i + 1
 				hit.Score = float64(h.Score)
-				hit.Lexical = &Side{Rank: i + 1, Score: float64(h.Score), Contribution: float64(h.Score)}
+				hit.Lexical = &Side{Rank: rank, Score: float64(h.Score), Contribution: float64(h.Score)}
 				res.Hits = append(res.Hits, hit)
 			}
 		}
 	case Vector:
-		hits, err := c.vectorSearchLocked(qvec, k, q.EfSearch, allow)
+		hits, err := c.vectorSearchLocked(qvec, want, q.EfSearch, allow)
 		if err != nil {
 			return nil, err
 		}
-		res.Hits = make([]Hit, 0, len(hits))
-		for i, h := range hits {
+		res.TotalCandidates = len(hits)
+		res.Hits = make([]Hit, 0, min(len(hits), k))
+		for i, h := range hits[min(q.Offset, len(hits)):] {
 			if hit, ok := c.hitLocked(h.ID); ok {
+				rank := q.Offset + i + 1
 				hit.Score = h.Score
-				hit.Vector = &Side{Rank: i + 1, Score: h.Score, Contribution: h.Score}
+				hit.Vector = &Side{Rank: rank, Score: h.Score, Contribution: h.Score}
 				res.Hits = append(res.Hits, hit)
 			}
 		}
 	case Hybrid:
 		depth := q.Depth
 		if depth <= 0 {
-			depth = max(k, 100)
+			depth = max(want, 100)
 		}
-		depth = max(depth, k)
+		depth = max(depth, want)
 		lh := c.lex.Snapshot().Search(lexical.NewQuery(terms), depth, lexical.SearchOptions{Allow: allow})
 		lex := make([]fusion.Ranked, len(lh))
 		for i, h := range lh {
@@ -180,8 +234,10 @@ func (c *Collection) Search(ctx context.Context, q Query) (*Results, error) {
 		if f == nil {
 			f = new(fusion.Fuser)
 		}
-		fused := f.Fuse(nil, lex, vec, k, q.Fusion)
+		fused := f.Fuse(nil, lex, vec, 0, q.Fusion)
 		c.fusers.Put(f)
+		res.TotalCandidates = len(fused)
+		fused = fused[min(q.Offset, len(fused)):min(want, len(fused))]
 		res.Hits = make([]Hit, 0, len(fused))
 		for _, f := range fused {
 			if hit, ok := c.hitLocked(f.ID); ok {
@@ -190,6 +246,24 @@ func (c *Collection) Search(ctx context.Context, q Query) (*Results, error) {
 				hit.Lexical, hit.Vector = &l, &v
 				res.Hits = append(res.Hits, hit)
 			}
+		}
+	}
+	if q.Highlight {
+		for i := range res.Hits {
+			h := &res.Hits[i]
+			sn := makeSnippet(c.analyzer, h.content, terms, q.SnippetLength)
+			sn.TitleHighlights = c.Highlight(h.Title, terms)
+			h.Snippet = &sn
+		}
+	}
+	if q.Explain {
+		for i := range res.Hits {
+			h := &res.Hits[i]
+			ex, err := c.explainHitLocked(mode, terms, qvec, h, q.Offset+i+1)
+			if err != nil {
+				return nil, err
+			}
+			h.Explain = ex
 		}
 	}
 	res.Took = time.Since(start)

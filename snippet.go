@@ -11,8 +11,10 @@ import (
 // Snippet is an excerpt of a document's content around the first query term it contains,
 // with the byte ranges of every matching word in Text.
 type Snippet struct {
-	Text       string
-	Highlights [][2]int
+	Text       string   `json:"text"`
+	Highlights [][2]int `json:"highlights"`
+	// TitleHighlights are the byte ranges of matching words in the hit's title.
+	TitleHighlights [][2]int `json:"title_highlights,omitempty"`
 }
 
 // Snippet returns about width characters of h's content centred on the first word whose

@@ -25,11 +25,11 @@ type Ranked struct {
 // Side describes how one side ranked a fused result.
 type Side struct {
 	// Rank is the 1-based position in the side's list; 0 means the document was absent.
-	Rank int
+	Rank int `json:"rank"`
 	// Score is the raw score the side gave (0 when absent).
-	Score float64
+	Score float64 `json:"score"`
 	// Contribution is what this side added to the fused score.
-	Contribution float64
+	Contribution float64 `json:"contribution"`
 }
 
 // Result is one fused document. Score = Lexical.Contribution + Vector.Contribution.

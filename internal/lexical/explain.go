@@ -22,23 +22,24 @@ type Explanation struct {
 
 // TermExplanation is one query term's part of a score.
 type TermExplanation struct {
-	Term   string
-	Weight float32
+	Term   string  `json:"term"`
+	Weight float32 `json:"weight"`
 	// TF is the weighted term frequency Σ_f FieldWeights[f]·FieldTF[f]; 0 when the document
 	// does not contain the term.
-	TF      uint32
-	FieldTF []uint32
+	TF      uint32   `json:"tf"`
+	FieldTF []uint32 `json:"field_tf"`
 	// DF counts postings across the snapshot's segments, deleted documents included; IDF
 	// uses min(DF, N).
-	DF  uint64
-	IDF float64
+	DF  uint64  `json:"df"`
+	IDF float64 `json:"idf"`
 	// DL is the document's weighted length, AvgDL the live mean; K1 and B the parameters.
-	DL    uint32
-	AvgDL float64
-	K1, B float64
+	DL    uint32  `json:"dl"`
+	AvgDL float64 `json:"avg_dl"`
+	K1    float64 `json:"k1"`
+	B     float64 `json:"b"`
 	// Contribution is Weight·IDF·TF·(K1+1)/(TF + K1·(1−B+B·DL/AvgDL)), rounded to the
 	// query's scoring quantum (see the package documentation); 0 when TF is 0.
-	Contribution float64
+	Contribution float64 `json:"contribution"`
 }
 
 // Explain explains the score of document id for q, or reports false when id is not a live
