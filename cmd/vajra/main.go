@@ -110,29 +110,3 @@ func printHelp(u *ui) {
 	}
 	fmt.Fprintln(u.out, "\nRun 'vajra COMMAND -h' for a command's flags.\n\nExamples:\n  vajra search -q \"basketball player\"\n  vajra index -c corpus.jsonl -o idx --embedder hash\n  vajra search -i idx -m hybrid --filter 'year>=2020' -q \"solar power\"\n  vajra eval --beir ../shared/data/scifact")
 }
-
-func runVersion(ctx context.Context, u *ui, args []string) error {
-	fs := newFlagSet("version", u)
-	if err := parseFlags(fs, args); err != nil {
-		return err
-	}
-	fmt.Fprintln(u.out, "vajra", version())
-	return nil
-}
-
-// newFlagSet returns a flag set whose errors come back to the caller (exit code 2).
-func newFlagSet(name string, u *ui) *flag.FlagSet {
-	fs := flag.NewFlagSet("vajra "+name, flag.ContinueOnError)
-	fs.SetOutput(u.err)
-	return fs
-}
-
-func parseFlags(fs *flag.FlagSet, args []string) error {
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return err
-		}
-		return usageError{err.Error()}
-	}
-	return nil
-}

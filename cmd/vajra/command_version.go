@@ -1,6 +1,19 @@
 package main
 
-import "runtime/debug"
+import (
+	"context"
+	"fmt"
+	"runtime/debug"
+)
+
+func runVersion(ctx context.Context, u *ui, args []string) error {
+	fs := newFlagSet("version", u)
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	fmt.Fprintln(u.out, "vajra", version())
+	return nil
+}
 
 // version reports the module version, or the VCS revision for a development build.
 func version() string {

@@ -1,0 +1,48 @@
+package main
+
+import "context"
+
+type textBenchFlags struct {
+	beir, corpus, queries, split string
+	n, k, depth, warmup          int
+	warmupS                      float64
+	json                         bool
+	cpuprofile                   string
+}
+
+func (t *textBenchFlags) register(fs interface {
+	StringVar(*string, string, string, string)
+	IntVar(*int, string, int, string)
+	Float64Var(*float64, string, float64, string)
+	BoolVar(*bool, string, bool, string)
+}) {
+	fs.StringVar(&t.beir, "beir", "", "BEIR folder (judged queries give nDCG@10 and recall@100)")
+	fs.StringVar(&t.queries, "queries", "", "queries file (JSONL with _id and text), with --corpus")
+	fs.StringVar(&t.split, "split", "test", "qrels split (--beir)")
+	fs.IntVar(&t.n, "n", 0, "use only the first N documents of --corpus (0 = all)")
+	fs.IntVar(&t.k, "k", 10, "results per query in the timed pass")
+	fs.IntVar(&t.depth, "depth", 100, "results per query in the quality pass")
+	fs.IntVar(&t.warmup, "warmup", 1000, "untimed queries before the timed pass")
+	fs.Float64Var(&t.warmupS, "warmup-s", 2, "... and at least this many seconds of them")
+	fs.BoolVar(&t.json, "json", false, "print JSON lines (the peer harness's fields)")
+	fs.StringVar(&t.cpuprofile, "cpuprofile", "", "write a CPU profile of the build to this file")
+}
+
+// load reads the benchmark's text set: a BEIR folder, or the corpus given with -c/--corpus
+// plus a queries file.
+func (t *textBenchFlags) load(ctx context.Context, u *ui, src *sourceFlags) (*textSet, error) {
+	t.corpus = src.corpus
+	skipBad := src.skipBad
+	switch {
+	case t.beir != "" && t.corpus != "":
+		return nil, usagef("give --beir or --corpus, not both")
+	case t.beir != "":
+		return loadBEIRSet(ctx, u, t.beir, t.split, skipBad)
+	case t.corpus != "":
+		if t.queries == "" {
+			return nil, usagef("--corpus needs --queries")
+		}
+		return loadCorpusSet(ctx, u, t.corpus, t.queries, t.n, skipBad)
+	}
+	return nil, usagef("give --beir DIR or --corpus FILE --queries FILE")
+}
