@@ -125,9 +125,15 @@ type Results struct {
 	TotalCandidates int `json:"total_candidates"`
 }
 
-// MarshalJSON writes Took as "took_ms".
+// MarshalJSON writes Took as "took_ms", and empty lists as [] rather than null.
 func (r Results) MarshalJSON() ([]byte, error) {
 	type plain Results
+	if r.Hits == nil {
+		r.Hits = []Hit{}
+	}
+	if r.Terms == nil {
+		r.Terms = []string{}
+	}
 	return json.Marshal(struct {
 		plain
 		TookMS float64 `json:"took_ms"`
@@ -252,7 +258,7 @@ func (c *Collection) Search(ctx context.Context, q Query) (*Results, error) {
 		for i := range res.Hits {
 			h := &res.Hits[i]
 			sn := makeSnippet(c.analyzer, h.content, terms, q.SnippetLength)
-			sn.TitleHighlights = c.Highlight(h.Title, terms)
+			sn.TitleHighlights = highlightRanges(c.analyzer, h.Title, terms)
 			h.Snippet = &sn
 		}
 	}

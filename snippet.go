@@ -9,7 +9,7 @@ import (
 )
 
 // Snippet is an excerpt of a document's content around the first query term it contains,
-// with the byte ranges of every matching word in Text.
+// with the byte ranges of every matching word in Text. Query.Highlight fills one per hit.
 type Snippet struct {
 	Text       string   `json:"text"`
 	Highlights [][2]int `json:"highlights"`
@@ -17,18 +17,12 @@ type Snippet struct {
 	TitleHighlights [][2]int `json:"title_highlights,omitempty"`
 }
 
-// Snippet returns about width characters of h's content centred on the first word whose
-// analysed form is one of terms (the query's analysed terms, Results.Terms), or the start of
-// the content when none matches.
-func (c *Collection) Snippet(h Hit, terms []string, width int) Snippet {
-	return makeSnippet(c.analyzer, h.content, terms, width)
-}
-
-// Highlight returns the byte ranges of the words of text whose analysed form is one of terms.
-func (c *Collection) Highlight(text string, terms []string) [][2]int {
+// highlightRanges returns the byte ranges of the words of text whose analysed form is one of
+// terms.
+func highlightRanges(an *analysis.Analyzer, text string, terms []string) [][2]int {
 	want := termSet(terms)
 	var out [][2]int
-	for _, t := range c.analyzer.AppendTokens(nil, text) {
+	for _, t := range an.AppendTokens(nil, text) {
 		if want[t.Term] {
 			out = appendRange(out, t.Start, t.End)
 		}

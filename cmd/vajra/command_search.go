@@ -71,6 +71,9 @@ func searchLines(ctx context.Context, u *ui, c *vajra.Collection, qf *queryFlags
 	return sc.Err()
 }
 
+// jsonSnippetLength is the snippet length of --json output, which has no terminal width.
+const jsonSnippetLength = 200
+
 func searchOnce(ctx context.Context, u *ui, c *vajra.Collection, qf *queryFlags, text string) error {
 	q, err := qf.query(text)
 	if err != nil {
@@ -87,13 +90,23 @@ func searchOnce(ctx context.Context, u *ui, c *vajra.Collection, qf *queryFlags,
 		printExplanation(u, ex)
 		return nil
 	}
+	q.Highlight = true
+	q.SnippetLength = max(u.width-8, 40)
+	if qf.json {
+		q.SnippetLength = jsonSnippetLength
+	}
 	res, err := c.Search(ctx, q)
 	if err != nil {
 		return err
 	}
 	if qf.json {
-		return printJSON(u, jsonResults(c, text, res))
+		b, err := resultsJSON(text, res)
+		if err != nil {
+			return err
+		}
+		_, err = fmt.Fprintln(u.out, string(b))
+		return err
 	}
-	printResults(u, c, res)
+	printResults(u, res, q.Offset)
 	return nil
 }

@@ -2,11 +2,14 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/vajrasearch/vajra"
 )
 
 func testUI(stdin string) (*ui, *bytes.Buffer, *bytes.Buffer) {
@@ -76,12 +79,15 @@ func TestSearchCorpusJSON(t *testing.T) {
 	if code != exitOK {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
-	var res jsonResult
+	var res vajra.Results
 	if err := json.Unmarshal([]byte(out), &res); err != nil {
 		t.Fatalf("%v: %q", err, out)
 	}
 	if len(res.Hits) != 1 || res.Hits[0].ID != "a" || res.Hits[0].Metadata["year"] != float64(2020) {
 		t.Fatalf("hits %+v", res.Hits)
+	}
+	if sn := res.Hits[0].Snippet; sn == nil || !strings.Contains(sn.Text, "Vienna") || len(sn.Highlights) != 2 {
+		t.Fatalf("snippet %+v", res.Hits[0].Snippet)
 	}
 	code, out, _ = runCLI(t, "coffee\ntea\n", "search", "-c", corpus, "--filter", "year < 2020")
 	if code != exitOK || !strings.Contains(out, "0 results") || !strings.Contains(out, "1 result in") || !strings.Contains(out, "Tea") {
@@ -121,11 +127,76 @@ func TestIndexAddDeleteCheck(t *testing.T) {
 		t.Fatalf("delete: %d %q %s", code, out, e)
 	}
 	code, out, _ := runCLI(t, "", "search", "-i", dir, "-q", "rivers", "-m", "hybrid", "--json")
-	var res jsonResult
+	var res vajra.Results
 	if code != exitOK || json.Unmarshal([]byte(out), &res) != nil || len(res.Hits) == 0 || res.Hits[0].ID != "c" {
 		t.Fatalf("search after add/delete: %d %q", code, out)
 	}
 	if code, out, e := runCLI(t, "", "check", dir); code != exitOK || !strings.Contains(out, "ok") {
 		t.Fatalf("check: %d %q %s", code, out, e)
+	}
+}
+
+// TestSearchJSONNames checks that --json prints the library's Results JSON (snake_case, one
+// style) with the query in front.
+func TestSearchJSONNames(t *testing.T) {
+	corpus := writeCorpus(t,
+		`{"id":"a","title":"Coffee in Vienna","text":"Coffee houses in Vienna.","year":2020}`,
+		`{"id":"b","title":"Coffee in Rome","text":"Espresso bars in Rome serve coffee."}`,
+	)
+	code, out, errOut := runCLI(t, "", "search", "-c", corpus, "-q", "coffee", "--json", "-k", "1", "--offset", "1")
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	var m map[string]any
+	if err := json.Unmarshal([]byte(out), &m); err != nil {
+		t.Fatalf("%v: %q", err, out)
+	}
+	for _, k := range []string{"query", "hits", "mode", "terms", "took_ms", "total_candidates"} {
+		if _, ok := m[k]; !ok {
+			t.Errorf("no %q in %s", k, out)
+		}
+	}
+	if m["query"] != "coffee" || m["total_candidates"] != float64(2) {
+		t.Errorf("query %v, total_candidates %v", m["query"], m["total_candidates"])
+	}
+	hits := m["hits"].([]any)
+	if len(hits) != 1 {
+		t.Fatalf("offset 1, k 1: %d hits", len(hits))
+	}
+	sn, _ := hits[0].(map[string]any)["snippet"].(map[string]any)
+	for _, k := range []string{"text", "highlights", "title_highlights"} {
+		if _, ok := sn[k]; !ok {
+			t.Errorf("snippet lacks %q: %s", k, out)
+		}
+	}
+	code, out, _ = runCLI(t, "", "search", "-c", corpus, "-q", "coffee", "-k", "1", "--offset", "1")
+	if code != exitOK || !strings.HasPrefix(strings.TrimSpace(out), "2 ") {
+		t.Errorf("table at offset 1 should start at rank 2: %q", out)
+	}
+}
+
+// TestTableHighlights checks the table's highlights come from the results: the title's and
+// the snippet's matching words are marked on a colour terminal.
+func TestTableHighlights(t *testing.T) {
+	corpus := writeCorpus(t, `{"id":"a","title":"Coffee in Vienna","text":"Old coffee houses in Vienna."}`)
+	c, err := vajra.New(vajra.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	docs, _, err := vajra.LoadDocuments(context.Background(), corpus, vajra.LoadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Upsert(context.Background(), docs); err != nil {
+		t.Fatal(err)
+	}
+	u, out, _ := testUI("")
+	u.colour = true
+	if err := searchOnce(context.Background(), u, c, &queryFlags{k: 5, alpha: 0.5}, "coffee"); err != nil {
+		t.Fatal(err)
+	}
+	mark := ansiBold + ansiYellow
+	if got := strings.Count(out.String(), mark+"Coffee"+ansiReset) + strings.Count(out.String(), mark+"coffee"+ansiReset); got != 2 {
+		t.Errorf("want the title's and the snippet's word highlighted, got %d marks in %q", got, out.String())
 	}
 }

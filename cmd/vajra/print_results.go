@@ -1,58 +1,50 @@
 package main
 
 import (
+	"encoding/json"
 	"fmt"
 	"strings"
 
 	"github.com/vajrasearch/vajra"
 )
 
-type jsonHit struct {
-	Rank     int            `json:"rank"`
-	ID       string         `json:"id"`
-	Title    string         `json:"title,omitempty"`
-	Score    float64        `json:"score"`
-	Snippet  string         `json:"snippet,omitempty"`
-	Lexical  *vajra.Side    `json:"lexical,omitempty"`
-	Vector   *vajra.Side    `json:"vector,omitempty"`
-	Metadata map[string]any `json:"metadata,omitempty"`
-}
-
-type jsonResult struct {
-	Query  string    `json:"query"`
-	Mode   string    `json:"mode"`
-	Terms  []string  `json:"terms"`
-	TookMS float64   `json:"took_ms"`
-	Hits   []jsonHit `json:"hits"`
-}
-
-func jsonResults(c *vajra.Collection, text string, res *vajra.Results) jsonResult {
-	out := jsonResult{Query: text, Mode: string(res.Mode), Terms: res.Terms, TookMS: ms(res.Took), Hits: []jsonHit{}}
-	if out.Terms == nil {
-		out.Terms = []string{}
+// resultsJSON is the library's Results JSON with the query text in front: the one form the
+// CLI prints with --json, named as the HTTP API and the Python package name it.
+func resultsJSON(text string, res *vajra.Results) ([]byte, error) {
+	body, err := json.Marshal(res)
+	if err != nil {
+		return nil, err
 	}
-	for i, h := range res.Hits {
-		out.Hits = append(out.Hits, jsonHit{Rank: i + 1, ID: h.ID, Title: h.Title, Score: h.Score,
-			Snippet: c.Snippet(h, res.Terms, 200).Text, Lexical: h.Lexical, Vector: h.Vector, Metadata: h.Metadata})
+	q, err := json.Marshal(text)
+	if err != nil {
+		return nil, err
 	}
-	return out
+	// body is a JSON object: splice "query" in as its first member.
+	out := make([]byte, 0, len(body)+len(q)+10)
+	out = append(out, `{"query":`...)
+	out = append(out, q...)
+	out = append(out, ',')
+	return append(out, body[1:]...), nil
 }
 
 // printResults renders a result table: rank, score, title (query words highlighted), id, and
-// a one-line snippet around the first hit.
-func printResults(u *ui, c *vajra.Collection, res *vajra.Results) {
+// a one-line snippet around the first hit. Everything it prints comes with the results
+// (Query.Highlight), so printing never goes back to the collection.
+func printResults(u *ui, res *vajra.Results, offset int) {
 	if len(res.Hits) == 0 {
 		fmt.Fprintln(u.out, u.style(ansiDim, "no results"))
 	}
-	snipWidth := max(u.width-8, 40)
 	for i, h := range res.Hits {
-		title := h.Title
-		if title == "" {
-			title = h.ID
+		title, titleHL := h.Title, [][2]int(nil)
+		if h.Snippet != nil {
+			titleHL = h.Snippet.TitleHighlights
 		}
-		title = truncateRunes(title, max(u.width-30, 20))
-		line := fmt.Sprintf("%3d  %s  %s", i+1, u.style(ansiCyan, fmt.Sprintf("%8.4f", h.Score)),
-			u.style(ansiBold, highlight(u, title, c.Highlight(title, res.Terms))))
+		if title == "" {
+			title, titleHL = h.ID, nil
+		}
+		title, titleHL = truncateHighlighted(title, titleHL, max(u.width-30, 20))
+		line := fmt.Sprintf("%3d  %s  %s", offset+i+1, u.style(ansiCyan, fmt.Sprintf("%8.4f", h.Score)),
+			u.style(ansiBold, highlight(u, title, titleHL)))
 		if h.Title != "" {
 			line += "  " + u.style(ansiDim, h.ID)
 		}
@@ -60,8 +52,7 @@ func printResults(u *ui, c *vajra.Collection, res *vajra.Results) {
 		if sides := sidesLine(h); sides != "" {
 			fmt.Fprintln(u.out, "     "+u.style(ansiDim, sides))
 		}
-		sn := c.Snippet(h, res.Terms, snipWidth)
-		if sn.Text != "" {
+		if sn := h.Snippet; sn != nil && sn.Text != "" {
 			fmt.Fprintln(u.out, "     "+highlight(u, sn.Text, sn.Highlights))
 		}
 	}
@@ -71,6 +62,23 @@ func printResults(u *ui, c *vajra.Collection, res *vajra.Results) {
 		plural = ""
 	}
 	fmt.Fprintln(u.out, u.style(ansiDim, fmt.Sprintf("%d result%s in %.2f ms (%s)", n, plural, ms(res.Took), res.Mode)))
+}
+
+// truncateHighlighted shortens s to n characters like truncateRunes and keeps the parts of
+// the highlight ranges that survive the cut.
+func truncateHighlighted(s string, ranges [][2]int, n int) (string, [][2]int) {
+	t := truncateRunes(s, n)
+	if t == s {
+		return s, ranges
+	}
+	kept := len(strings.TrimSuffix(t, "…"))
+	var out [][2]int
+	for _, r := range ranges {
+		if r[0] < kept {
+			out = append(out, [2]int{r[0], min(r[1], kept)})
+		}
+	}
+	return t, out
 }
 
 // sidesLine describes hybrid results' per-side ranks.

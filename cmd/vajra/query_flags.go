@@ -5,6 +5,7 @@ import "github.com/vajrasearch/vajra"
 // queryFlags are the per-query settings shared by `search` and the REPL.
 type queryFlags struct {
 	k       int
+	offset  int
 	mode    string
 	alpha   float64
 	fusion  string
@@ -22,6 +23,7 @@ func (q *queryFlags) register(fs interface {
 	BoolVar(*bool, string, bool, string)
 }) {
 	fs.IntVar(&q.k, "k", 10, "number of results")
+	fs.IntVar(&q.offset, "offset", 0, "skip this many of the best results (paging)")
 	fs.StringVar(&q.mode, "m", "", "mode: lexical, vector or hybrid (default: hybrid with vectors, else lexical)")
 	fs.StringVar(&q.mode, "mode", "", "same as -m")
 	fs.Float64Var(&q.alpha, "alpha", 0.5, "hybrid: weight of the lexical (BM25) side in [0,1]; the vector side gets 1-alpha")
@@ -51,7 +53,7 @@ func (q *queryFlags) query(text string) (vajra.Query, error) {
 		return vajra.Query{}, usagef("--alpha %g: want a number in [0,1]", q.alpha)
 	}
 	alpha := q.alpha
-	return vajra.Query{Text: text, Mode: mode, K: q.k, Filter: q.filter, EfSearch: q.ef, Depth: q.depth,
+	return vajra.Query{Text: text, Mode: mode, K: q.k, Offset: q.offset, Filter: q.filter, EfSearch: q.ef, Depth: q.depth,
 		Fusion: vajra.FusionOptions{Method: vajraFusion(q.fusion), Alpha: &alpha}}, nil
 }
 
