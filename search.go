@@ -316,7 +316,7 @@ func (c *Collection) queryVector(ctx context.Context, q Query) ([]float32, error
 		v = vs[0]
 	}
 	if dim := c.vectorDim(); dim != 0 && len(v) != dim {
-		return nil, fmt.Errorf("%w: query vector has %d values, collection uses %d-d vectors (%w)", ErrInvalidQuery, len(v), dim, ErrDimensionMismatch)
+		return nil, fmt.Errorf("%w: query vector has %d values, collection uses %d-d vectors", ErrInvalidQuery, len(v), dim)
 	}
 	for i, x := range v {
 		if math.IsNaN(float64(x)) || math.IsInf(float64(x), 0) {

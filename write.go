@@ -284,7 +284,7 @@ func (c *Collection) checkVectorDims(batch []Document) error {
 			dim = len(v)
 		}
 		if len(v) != dim {
-			return fmt.Errorf("%w: document %q: field \"vector\" has %d values, collection uses %d-d vectors (%w)", ErrInvalidDocument, batch[i].ID, len(v), dim, ErrDimensionMismatch)
+			return fmt.Errorf("%w: document %q: field \"vector\" has %d values, collection uses %d-d vectors", ErrInvalidDocument, batch[i].ID, len(v), dim)
 		}
 		if c.opts.Vector.Metric == "cosine" {
 			var s float64
