@@ -1,8 +1,12 @@
 package vajra
 
-import "errors"
+import (
+	"errors"
 
-// Errors returned by collections, testable with errors.Is. Errors from reading files wrap
+	"github.com/vajrasearch/vajra/internal/corruption"
+)
+
+// Errors returned by collections, testable with errors.Is. Errors from reading files match
 // ErrCorrupt when the bytes on disk are damaged.
 var (
 	// ErrNotFound reports a document id that is not in the collection.
@@ -13,8 +17,9 @@ var (
 	ErrInvalidQuery = errors.New("vajra: invalid query")
 	// ErrNoVectors reports a vector or hybrid request to a collection without a vector index.
 	ErrNoVectors = errors.New("vajra: collection has no vector index")
-	// ErrCorrupt reports damaged collection files.
-	ErrCorrupt = errors.New("vajra: corrupt collection")
+	// ErrCorrupt reports damaged collection files. Every error about damaged bytes, from
+	// whichever file or check found it, matches it.
+	ErrCorrupt = corruption.Err
 	// ErrClosed reports use of a closed collection.
 	ErrClosed = errors.New("vajra: collection is closed")
 	// ErrExists reports Create on a directory that already holds a collection.

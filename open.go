@@ -7,6 +7,7 @@ import (
 	"io/fs"
 
 	"github.com/vajrasearch/vajra/internal/bitset"
+	"github.com/vajrasearch/vajra/internal/corruption"
 	"github.com/vajrasearch/vajra/internal/embed"
 	"github.com/vajrasearch/vajra/internal/lexical"
 	"github.com/vajrasearch/vajra/internal/storage"
@@ -79,13 +80,13 @@ func load(fsys storage.FS, dir string, oo OpenOptions, lock interface{ Close() e
 	c := &Collection{dir: dir, fsys: fsys, lock: lock, byID: map[string]uint32{}, live: &bitset.Set{}}
 	m, err := storage.ReadManifest(fsys, c.path(manifestName))
 	if err != nil {
-		return nil, corrupt(err)
+		return nil, err
 	}
 	if m.Meta[metaFormat] != formatVersion {
-		return nil, fmt.Errorf("%w: collection format %q (this build reads %q)", ErrCorrupt, m.Meta[metaFormat], formatVersion)
+		return nil, corruption.Errorf("collection format %q (this build reads %q)", m.Meta[metaFormat], formatVersion)
 	}
 	if err := json.Unmarshal([]byte(m.Meta[metaOptions]), &c.opts); err != nil {
-		return nil, fmt.Errorf("%w: %s: stored options: %v", ErrCorrupt, manifestName, err)
+		return nil, corruption.Errorf("%s: stored options: %v", manifestName, err)
 	}
 	c.opts.Threads = oo.Threads
 	if oo.Sync != "" {
@@ -93,13 +94,13 @@ func load(fsys storage.FS, dir string, oo OpenOptions, lock interface{ Close() e
 	}
 	c.opts.EnsureDefaults()
 	if err := c.opts.Validate(); err != nil {
-		return nil, fmt.Errorf("%w: %s: stored options: %v", ErrCorrupt, manifestName, err)
+		return nil, corruption.Errorf("%s: stored options: %v", manifestName, err)
 	}
 	var spec *embed.Spec
 	if s, ok := m.Meta[metaEmbedder]; ok {
 		spec = new(embed.Spec)
 		if err := json.Unmarshal([]byte(s), spec); err != nil {
-			return nil, fmt.Errorf("%w: %s: embedder: %v", ErrCorrupt, manifestName, err)
+			return nil, corruption.Errorf("%s: embedder: %v", manifestName, err)
 		}
 	}
 	if err := checkEmbedderChoice(c.opts.Embedder, oo); err != nil {
@@ -115,30 +116,23 @@ func load(fsys storage.FS, dir string, oo OpenOptions, lock interface{ Close() e
 	// A snapshot creates its log before the manifest that names it, so a missing log was lost
 	// with the writes it held: refuse, rather than let OpenWAL start an empty one.
 	if m.WAL == "" {
-		return nil, fmt.Errorf("%w: %s names no log", ErrCorrupt, manifestName)
+		return nil, corruption.Errorf("%s names no log", manifestName)
 	}
 	if _, err := fsys.Stat(c.path(m.WAL)); errors.Is(err, fs.ErrNotExist) {
-		return nil, fmt.Errorf("%w: %s names %s, which is missing", ErrCorrupt, manifestName, m.WAL)
+		return nil, corruption.Errorf("%s names %s, which is missing", manifestName, m.WAL)
 	}
 	wal, err := storage.OpenWAL(fsys, c.path(m.WAL), c.walOptions())
 	if err != nil {
-		return nil, corrupt(err)
+		return nil, err
 	}
 	c.wal = wal
 	info, err := wal.Replay(c.replay)
 	if err != nil {
 		wal.Close()
-		return nil, fmt.Errorf("replay %s: %w", m.WAL, corrupt(err))
+		return nil, fmt.Errorf("replay %s: %w", m.WAL, err)
 	}
 	c.dirty = info.Records > 0
 	return c, nil
-}
-
-func corrupt(err error) error {
-	if errors.Is(err, storage.ErrCorrupt) && !errors.Is(err, ErrCorrupt) {
-		return fmt.Errorf("%w: %w", ErrCorrupt, err)
-	}
-	return err
 }
 
 // loadFiles reads the snapshot's document store, lexical segments and vector index.
@@ -149,50 +143,50 @@ func (c *Collection) loadFiles(m storage.Manifest) error {
 	for _, name := range m.Files {
 		data, err := storage.ReadFile(c.fsys, c.path(name))
 		if errors.Is(err, fs.ErrNotExist) {
-			return fmt.Errorf("%w: %s names %s, which is missing", ErrCorrupt, manifestName, name)
+			return corruption.Errorf("%s names %s, which is missing", manifestName, name)
 		}
 		if err != nil {
-			return corrupt(err)
+			return err
 		}
 		switch {
 		case name == docsFileName(m.Generation):
 			if docs, err = decodeDocs(data); err != nil {
-				return fmt.Errorf("%s: %w", name, corrupt(err))
+				return fmt.Errorf("%s: %w", name, err)
 			}
 		case name == vecFileName(m.Generation):
 			if c.embedder == nil {
-				return fmt.Errorf("%w: %s: vector index in a collection without an embedder", ErrCorrupt, name)
+				return corruption.Errorf("%s: vector index in a collection without an embedder", name)
 			}
 			vi, err := vector.ReadIndex(data)
 			if err != nil {
-				return fmt.Errorf("%s: %w", name, corrupt(err))
+				return fmt.Errorf("%s: %w", name, err)
 			}
 			vi.SetThreads(c.opts.Threads)
 			c.vec = vi
 		default:
 			id, ok := segmentIDFromName(name)
 			if !ok {
-				return fmt.Errorf("%w: %s names unknown file %q", ErrCorrupt, manifestName, name)
+				return corruption.Errorf("%s names unknown file %q", manifestName, name)
 			}
 			seg, err := lexical.DecodeSegment(data)
 			if err != nil {
-				return fmt.Errorf("%s: %w", name, corrupt(err))
+				return fmt.Errorf("%s: %w", name, err)
 			}
 			if seg.ID() != id {
-				return fmt.Errorf("%w: %s holds segment %d", ErrCorrupt, name, seg.ID())
+				return corruption.Errorf("%s holds segment %d", name, seg.ID())
 			}
 			segs[id] = seg
 			c.lexFiles[id] = name
 		}
 	}
 	if docs == nil {
-		return fmt.Errorf("%w: %s names no document store", ErrCorrupt, manifestName)
+		return corruption.Errorf("%s names no document store", manifestName)
 	}
 	refs := make([]lexical.SegmentRef, 0, len(segs))
 	for _, id := range docs.lexSegs {
 		seg, ok := segs[id]
 		if !ok {
-			return fmt.Errorf("%w: lexical segment %d is not in the manifest", ErrCorrupt, id)
+			return corruption.Errorf("lexical segment %d is not in the manifest", id)
 		}
 		del := docs.lexDel[id]
 		if del.Len() == 0 {
@@ -201,11 +195,11 @@ func (c *Collection) loadFiles(m storage.Manifest) error {
 		refs = append(refs, lexical.SegmentRef{Seg: seg, Deleted: del})
 	}
 	if len(refs) != len(segs) {
-		return fmt.Errorf("%w: the manifest names %d lexical segments, the document store %d", ErrCorrupt, len(segs), len(refs))
+		return corruption.Errorf("the manifest names %d lexical segments, the document store %d", len(segs), len(refs))
 	}
 	lex, err := lexical.Restore(c.lexicalOptions(), refs)
 	if err != nil {
-		return corrupt(err)
+		return err
 	}
 	c.lex = lex
 	c.nextID = docs.nextID
@@ -213,7 +207,7 @@ func (c *Collection) loadFiles(m storage.Manifest) error {
 	for i, iid := range docs.iids {
 		r := docs.records[i]
 		if _, dup := c.byID[r.id]; dup {
-			return fmt.Errorf("%w: document id %q stored twice", ErrCorrupt, r.id)
+			return corruption.Errorf("document id %q stored twice", r.id)
 		}
 		c.docs[iid] = r
 		c.byID[r.id] = iid
@@ -223,10 +217,10 @@ func (c *Collection) loadFiles(m storage.Manifest) error {
 		}
 	}
 	if n := lex.Snapshot().Stats().Docs; n != uint64(len(docs.iids)) {
-		return fmt.Errorf("%w: lexical index holds %d live documents, the store %d", ErrCorrupt, n, len(docs.iids))
+		return corruption.Errorf("lexical index holds %d live documents, the store %d", n, len(docs.iids))
 	}
 	if c.vec != nil && c.vec.Len() != len(docs.iids) {
-		return fmt.Errorf("%w: vector index holds %d live vectors, the store %d documents", ErrCorrupt, c.vec.Len(), len(docs.iids))
+		return corruption.Errorf("vector index holds %d live vectors, the store %d documents", c.vec.Len(), len(docs.iids))
 	}
 	return nil
 }
@@ -253,7 +247,7 @@ func (c *Collection) replay(r storage.Record) error {
 		c.applyDelete(ids)
 		return nil
 	}
-	return fmt.Errorf("%w: unknown log record type %d", ErrCorrupt, r.Type)
+	return corruption.Errorf("unknown log record type %d", r.Type)
 }
 
 // checkEmbedderChoice refuses an embedder kind or model that differs from the recorded one.

@@ -11,6 +11,7 @@ import (
 
 	"github.com/vajrasearch/vajra/internal/binfile"
 	"github.com/vajrasearch/vajra/internal/bitset"
+	"github.com/vajrasearch/vajra/internal/corruption"
 	"github.com/vajrasearch/vajra/internal/lexical"
 	"github.com/vajrasearch/vajra/internal/storage"
 )
@@ -274,7 +275,7 @@ func decodeDocs(data []byte) (*docsFile, error) {
 	}
 	var head map[string]uint64
 	if err := json.Unmarshal(headB, &head); err != nil {
-		return nil, fmt.Errorf("%w: HEAD: %v", binfile.ErrCorrupt, err)
+		return nil, corruption.Errorf("HEAD: %v", err)
 	}
 	iids, err := binfile.Uint32s(iidsB)
 	if err != nil {
@@ -285,23 +286,23 @@ func decodeDocs(data []byte) (*docsFile, error) {
 		return nil, err
 	}
 	if head["docs"] != uint64(len(iids)) || len(offs) != len(iids)*docFieldsCount+1 || head["next_id"] > 1<<32-1 {
-		return nil, fmt.Errorf("%w: document counts disagree (head %v, %d ids, %d offsets)", binfile.ErrCorrupt, head, len(iids), len(offs))
+		return nil, corruption.Errorf("document counts disagree (head %v, %d ids, %d offsets)", head, len(iids), len(offs))
 	}
 	d := &docsFile{nextID: uint32(head["next_id"]), iids: iids, records: make([]*docRecord, len(iids)), lexDel: map[uint64]*bitset.Set{}}
 	for i := 1; i < len(iids); i++ {
 		if iids[i] <= iids[i-1] {
-			return nil, fmt.Errorf("%w: internal ids not ascending at %d", binfile.ErrCorrupt, i)
+			return nil, corruption.Errorf("internal ids not ascending at %d", i)
 		}
 	}
 	if len(iids) > 0 && iids[len(iids)-1] >= d.nextID {
-		return nil, fmt.Errorf("%w: internal id %d beyond next id %d", binfile.ErrCorrupt, iids[len(iids)-1], d.nextID)
+		return nil, corruption.Errorf("internal id %d beyond next id %d", iids[len(iids)-1], d.nextID)
 	}
 	if offs[0] != 0 || offs[len(offs)-1] != uint64(len(dataB)) {
-		return nil, fmt.Errorf("%w: document data offsets do not cover the data", binfile.ErrCorrupt)
+		return nil, corruption.Errorf("document data offsets do not cover the data")
 	}
 	for i := 1; i < len(offs); i++ {
 		if offs[i] < offs[i-1] {
-			return nil, fmt.Errorf("%w: document data offsets decrease at %d", binfile.ErrCorrupt, i)
+			return nil, corruption.Errorf("document data offsets decrease at %d", i)
 		}
 	}
 	field := func(i, f int) string { k := i*docFieldsCount + f; return string(dataB[offs[k]:offs[k+1]]) }
@@ -309,23 +310,23 @@ func decodeDocs(data []byte) (*docsFile, error) {
 		r := &docRecord{id: field(i, 0), title: field(i, 1), content: field(i, 2)}
 		if m := field(i, 3); m != "" {
 			if err := json.Unmarshal([]byte(m), &r.metadata); err != nil {
-				return nil, fmt.Errorf("%w: document %q metadata: %v", binfile.ErrCorrupt, r.id, err)
+				return nil, corruption.Errorf("document %q metadata: %v", r.id, err)
 			}
 		}
 		if r.id == "" {
-			return nil, fmt.Errorf("%w: document %d has an empty id", binfile.ErrCorrupt, i)
+			return nil, corruption.Errorf("document %d has an empty id", i)
 		}
 		d.records[i] = r
 	}
 	for len(ldelB) > 0 {
 		if len(ldelB) < 16 {
-			return nil, fmt.Errorf("%w: LDEL truncated", binfile.ErrCorrupt)
+			return nil, corruption.Errorf("LDEL truncated")
 		}
 		id := binary.LittleEndian.Uint64(ldelB)
 		n := binary.LittleEndian.Uint64(ldelB[8:])
 		ldelB = ldelB[16:]
 		if n > uint64(len(ldelB))/8 {
-			return nil, fmt.Errorf("%w: LDEL segment %d claims %d words", binfile.ErrCorrupt, id, n)
+			return nil, corruption.Errorf("LDEL segment %d claims %d words", id, n)
 		}
 		words := make([]uint64, n)
 		for j := range words {
@@ -333,7 +334,7 @@ func decodeDocs(data []byte) (*docsFile, error) {
 		}
 		ldelB = ldelB[8*n:]
 		if _, dup := d.lexDel[id]; dup {
-			return nil, fmt.Errorf("%w: LDEL lists segment %d twice", binfile.ErrCorrupt, id)
+			return nil, corruption.Errorf("LDEL lists segment %d twice", id)
 		}
 		d.lexDel[id] = bitset.FromWords(words)
 		d.lexSegs = append(d.lexSegs, id)

@@ -132,7 +132,7 @@ func LoadVectorIndex(path string) (*VectorIndex, error) {
 func ReadVectorIndex(data []byte) (*VectorIndex, error) {
 	x, err := vector.ReadIndex(data)
 	if err != nil {
-		return nil, fmt.Errorf("read vector index: %w", corrupt(err))
+		return nil, fmt.Errorf("read vector index: %w", err)
 	}
 	return &VectorIndex{x: x}, nil
 }

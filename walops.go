@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"math"
 
-	"github.com/vajrasearch/vajra/internal/storage"
+	"github.com/vajrasearch/vajra/internal/corruption"
 )
 
 // Log record types. A record holds one acknowledged write, complete: replaying it needs no
@@ -69,7 +69,7 @@ func (r *recordReader) uvarint(max uint64, what string) uint64 {
 	}
 	v, n := binary.Uvarint(r.b)
 	if n <= 0 || v > max {
-		r.err = fmt.Errorf("%w: bad %s in log record", storage.ErrCorrupt, what)
+		r.err = corruption.Errorf("bad %s in log record", what)
 		return 0
 	}
 	r.b = r.b[n:]
@@ -79,7 +79,7 @@ func (r *recordReader) uvarint(max uint64, what string) uint64 {
 func (r *recordReader) str(what string) string {
 	n := r.uvarint(uint64(len(r.b)), what+" length")
 	if r.err == nil && n > uint64(len(r.b)) {
-		r.err = fmt.Errorf("%w: %s runs past the end of its log record", storage.ErrCorrupt, what)
+		r.err = corruption.Errorf("%s runs past the end of its log record", what)
 	}
 	if r.err != nil {
 		return ""
@@ -101,14 +101,14 @@ func decodeUpsert(p []byte) ([]Document, error) {
 		meta := r.str("metadata")
 		dim := r.uvarint(uint64(len(r.b))/4, "vector length")
 		if r.err == nil && dim > uint64(len(r.b))/4 {
-			r.err = fmt.Errorf("%w: vector of document %q runs past the end of its log record", storage.ErrCorrupt, d.ID)
+			r.err = corruption.Errorf("vector of document %q runs past the end of its log record", d.ID)
 		}
 		if r.err != nil {
 			break
 		}
 		if meta != "" {
 			if err := json.Unmarshal([]byte(meta), &d.Metadata); err != nil {
-				return nil, fmt.Errorf("%w: document %q metadata: %v", storage.ErrCorrupt, d.ID, err)
+				return nil, corruption.Errorf("document %q metadata: %v", d.ID, err)
 			}
 		}
 		if dim > 0 {
@@ -121,7 +121,7 @@ func decodeUpsert(p []byte) ([]Document, error) {
 		docs = append(docs, d)
 	}
 	if r.err == nil && len(r.b) != 0 {
-		r.err = fmt.Errorf("%w: %d trailing bytes in upsert record", storage.ErrCorrupt, len(r.b))
+		r.err = corruption.Errorf("%d trailing bytes in upsert record", len(r.b))
 	}
 	return docs, r.err
 }
@@ -134,7 +134,7 @@ func decodeDelete(p []byte) ([]string, error) {
 		ids = append(ids, r.str("id"))
 	}
 	if r.err == nil && len(r.b) != 0 {
-		r.err = fmt.Errorf("%w: %d trailing bytes in delete record", storage.ErrCorrupt, len(r.b))
+		r.err = corruption.Errorf("%d trailing bytes in delete record", len(r.b))
 	}
 	return ids, r.err
 }

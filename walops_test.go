@@ -7,7 +7,6 @@ import (
 	"testing"
 
 	"github.com/vajrasearch/vajra/internal/binfile"
-	"github.com/vajrasearch/vajra/internal/storage"
 )
 
 func TestLogRecordsRoundTrip(t *testing.T) {
@@ -42,10 +41,10 @@ func FuzzDecodeRecords(f *testing.F) {
 	f.Add(encodeDelete([]string{"a", "b"}))
 	f.Add([]byte{0xff, 0xff, 0xff, 0xff, 0x0f})
 	f.Fuzz(func(t *testing.T, data []byte) {
-		if _, err := decodeUpsert(data); err != nil && !errors.Is(err, storage.ErrCorrupt) {
+		if _, err := decodeUpsert(data); err != nil && !errors.Is(err, ErrCorrupt) {
 			t.Fatalf("upsert: untyped error %v", err)
 		}
-		if _, err := decodeDelete(data); err != nil && !errors.Is(err, storage.ErrCorrupt) {
+		if _, err := decodeDelete(data); err != nil && !errors.Is(err, ErrCorrupt) {
 			t.Fatalf("delete: untyped error %v", err)
 		}
 	})
@@ -88,7 +87,7 @@ func FuzzDecodeDocs(f *testing.F) {
 		w.Close()
 		d, err := decodeDocs(buf.Bytes())
 		if err != nil {
-			if !errors.Is(err, binfile.ErrCorrupt) {
+			if !errors.Is(err, ErrCorrupt) {
 				t.Fatalf("untyped error %v", err)
 			}
 			return

@@ -11,8 +11,8 @@
 //
 // Payloads start at offsets that are multiples of 8, so a reader that holds the whole file in
 // memory can view numeric arrays in place (see the view helpers) instead of copying them.
-// Parse rejects anything it does not fully understand with an error wrapping ErrCorrupt or
-// ErrVersion; it never panics on arbitrary input.
+// Parse rejects anything it does not fully understand with an error marked as corruption
+// (internal/corruption) or wrapping ErrVersion; it never panics on arbitrary input.
 package binfile
 
 import (
@@ -21,10 +21,9 @@ import (
 	"fmt"
 	"hash/crc32"
 	"io"
-)
 
-// ErrCorrupt reports a file that is truncated, has a bad checksum, or is otherwise malformed.
-var ErrCorrupt = errors.New("corrupt file")
+	"github.com/vajrasearch/vajra/internal/corruption"
+)
 
 // ErrVersion reports a file written by a newer (or unknown) version of a format.
 var ErrVersion = errors.New("unsupported format version")
@@ -128,13 +127,13 @@ type File struct {
 // maxVersion. Section payloads alias data.
 func Parse(data []byte, magic string, maxVersion uint32) (*File, error) {
 	if len(data) < headerLen+footerLen {
-		return nil, fmt.Errorf("%w: %d bytes is too short for a %q file", ErrCorrupt, len(data), magic)
+		return nil, corruption.Errorf("%d bytes is too short for a %q file", len(data), magic)
 	}
 	if string(data[:8]) != magic {
-		return nil, fmt.Errorf("%w: not a %q file (magic %q)", ErrCorrupt, magic, data[:8])
+		return nil, corruption.Errorf("not a %q file (magic %q)", magic, data[:8])
 	}
 	if Checksum(data[:12]) != binary.LittleEndian.Uint32(data[12:16]) {
-		return nil, fmt.Errorf("%w: header checksum mismatch", ErrCorrupt)
+		return nil, corruption.Errorf("header checksum mismatch")
 	}
 	version := binary.LittleEndian.Uint32(data[8:12])
 	if version == 0 || version > maxVersion {
@@ -142,10 +141,10 @@ func Parse(data []byte, magic string, maxVersion uint32) (*File, error) {
 	}
 	foot := data[len(data)-footerLen:]
 	if string(foot[12:]) != footerMark {
-		return nil, fmt.Errorf("%w: missing footer (file truncated?)", ErrCorrupt)
+		return nil, corruption.Errorf("missing footer (file truncated?)")
 	}
 	if got := binary.LittleEndian.Uint64(foot[4:12]); got != uint64(len(data)) {
-		return nil, fmt.Errorf("%w: footer says %d bytes, file has %d", ErrCorrupt, got, len(data))
+		return nil, corruption.Errorf("footer says %d bytes, file has %d", got, len(data))
 	}
 	want := binary.LittleEndian.Uint32(foot[0:4])
 	f := &File{Version: version, sections: map[string][]byte{}}
@@ -153,7 +152,7 @@ func Parse(data []byte, magic string, maxVersion uint32) (*File, error) {
 	end := uint64(len(data) - footerLen)
 	for off < end {
 		if end-off < 12 {
-			return nil, fmt.Errorf("%w: section header at offset %d runs past the end", ErrCorrupt, off)
+			return nil, corruption.Errorf("section header at offset %d runs past the end", off)
 		}
 		head := data[off : off+12]
 		tag := string(head[:4])
@@ -161,40 +160,40 @@ func Parse(data []byte, magic string, maxVersion uint32) (*File, error) {
 		off += 12
 		pad := padding(off)
 		if pad > end-off {
-			return nil, fmt.Errorf("%w: section %q at offset %d runs past the end", ErrCorrupt, tag, off)
+			return nil, corruption.Errorf("section %q at offset %d runs past the end", tag, off)
 		}
 		for _, b := range data[off : off+pad] {
 			if b != 0 {
-				return nil, fmt.Errorf("%w: section %q has non-zero padding", ErrCorrupt, tag)
+				return nil, corruption.Errorf("section %q has non-zero padding", tag)
 			}
 		}
 		off += pad
 		if off > end || n > end-off || end-off-n < 4 {
-			return nil, fmt.Errorf("%w: section %q at offset %d claims %d bytes, past the end", ErrCorrupt, tag, off, n)
+			return nil, corruption.Errorf("section %q at offset %d claims %d bytes, past the end", tag, off, n)
 		}
 		payload := data[off : off+n : off+n]
 		off += n
 		if sectionChecksum(head, payload) != binary.LittleEndian.Uint32(data[off:off+4]) {
-			return nil, fmt.Errorf("%w: section %q checksum mismatch", ErrCorrupt, tag)
+			return nil, corruption.Errorf("section %q checksum mismatch", tag)
 		}
 		off += 4
 		if _, dup := f.sections[tag]; dup {
-			return nil, fmt.Errorf("%w: duplicate section %q", ErrCorrupt, tag)
+			return nil, corruption.Errorf("duplicate section %q", tag)
 		}
 		f.sections[tag] = payload
 		f.tags = append(f.tags, tag)
 	}
 	if uint32(len(f.tags)) != want {
-		return nil, fmt.Errorf("%w: footer says %d sections, found %d", ErrCorrupt, want, len(f.tags))
+		return nil, corruption.Errorf("footer says %d sections, found %d", want, len(f.tags))
 	}
 	return f, nil
 }
 
-// Section returns the payload of the named section, or an ErrCorrupt error if it is missing.
+// Section returns the payload of the named section, or a corruption error if it is missing.
 func (f *File) Section(tag string) ([]byte, error) {
 	p, ok := f.sections[tag]
 	if !ok {
-		return nil, fmt.Errorf("%w: missing section %q", ErrCorrupt, tag)
+		return nil, corruption.Errorf("missing section %q", tag)
 	}
 	return p, nil
 }

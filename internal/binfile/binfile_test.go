@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"errors"
 	"testing"
+
+	"github.com/vajrasearch/vajra/internal/corruption"
 )
 
 func writeSample(t testing.TB) []byte {
@@ -49,7 +51,7 @@ func TestRoundTrip(t *testing.T) {
 	if e, err := f.Section("empt"); err != nil || len(e) != 0 {
 		t.Fatalf("empt = %v, %v", e, err)
 	}
-	if _, err := f.Section("none"); !errors.Is(err, ErrCorrupt) {
+	if _, err := f.Section("none"); !errors.Is(err, corruption.Err) {
 		t.Fatalf("missing section: %v", err)
 	}
 	if want := []string{"abcd", "nums", "empt"}; len(f.Tags()) != 3 || f.Tags()[1] != want[1] {
@@ -70,14 +72,14 @@ func TestRejects(t *testing.T) {
 		max  uint32
 		want error
 	}{
-		{"empty", nil, 2, ErrCorrupt},
-		{"wrong magic", flip(0), 2, ErrCorrupt},
-		{"header bit", flip(9), 2, ErrCorrupt},
+		{"empty", nil, 2, corruption.Err},
+		{"wrong magic", flip(0), 2, corruption.Err},
+		{"header bit", flip(9), 2, corruption.Err},
 		{"newer version", data, 1, ErrVersion},
-		{"payload bit", flip(len(data) - 40), 2, ErrCorrupt},
-		{"truncated", data[:len(data)-1], 2, ErrCorrupt},
-		{"truncated middle", data[:40], 2, ErrCorrupt},
-		{"appended", append(append([]byte(nil), data...), 0), 2, ErrCorrupt},
+		{"payload bit", flip(len(data) - 40), 2, corruption.Err},
+		{"truncated", data[:len(data)-1], 2, corruption.Err},
+		{"truncated middle", data[:40], 2, corruption.Err},
+		{"appended", append(append([]byte(nil), data...), 0), 2, corruption.Err},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -95,7 +97,7 @@ func TestUnalignedViewsCopy(t *testing.T) {
 	if err != nil || v[0] != 1.5 || v[1] != -2 || v[2] != 3 {
 		t.Fatalf("got %v %v", v, err)
 	}
-	if _, err := Float32s(b[:5]); !errors.Is(err, ErrCorrupt) {
+	if _, err := Float32s(b[:5]); !errors.Is(err, corruption.Err) {
 		t.Fatalf("odd length accepted: %v", err)
 	}
 }
@@ -106,7 +108,7 @@ func FuzzParse(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		file, err := Parse(data, "TESTFILE", 2)
 		if err != nil {
-			if !errors.Is(err, ErrCorrupt) && !errors.Is(err, ErrVersion) {
+			if !errors.Is(err, corruption.Err) && !errors.Is(err, ErrVersion) {
 				t.Fatalf("untyped error %v", err)
 			}
 			return
@@ -139,7 +141,7 @@ func TestViewsRoundTrip(t *testing.T) {
 			t.Fatalf("uint64s %v %v", gw, err)
 		}
 	}
-	if _, err := Uint64s(make([]byte, 12)); !errors.Is(err, ErrCorrupt) {
+	if _, err := Uint64s(make([]byte, 12)); !errors.Is(err, corruption.Err) {
 		t.Fatalf("12 bytes as uint64s: %v", err)
 	}
 }

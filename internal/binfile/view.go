@@ -2,9 +2,10 @@ package binfile
 
 import (
 	"encoding/binary"
-	"fmt"
 	"math"
 	"unsafe"
+
+	"github.com/vajrasearch/vajra/internal/corruption"
 )
 
 // littleEndian is true on hosts whose native byte order matches the file format, where
@@ -63,7 +64,7 @@ func fromBytes[T word](b []byte, name string) ([]T, error) {
 	var zero T
 	size := int(unsafe.Sizeof(zero))
 	if len(b)%size != 0 {
-		return nil, fmt.Errorf("%w: %d bytes is not a whole number of %ss", ErrCorrupt, len(b), name)
+		return nil, corruption.Errorf("%d bytes is not a whole number of %ss", len(b), name)
 	}
 	if len(b) == 0 {
 		return []T{}, nil

@@ -8,6 +8,7 @@ import (
 	"math"
 
 	"github.com/vajrasearch/vajra/internal/binfile"
+	"github.com/vajrasearch/vajra/internal/corruption"
 )
 
 // Segment encoding: a binfile with magic segMagic, version segVersion and one section per
@@ -82,7 +83,7 @@ func (s *Segment) EncodedSize() int64 {
 }
 
 // DecodeSegment parses and fully validates an encoded segment. The result may alias data,
-// which must then stay unmodified for the segment's lifetime. Errors wrap binfile.ErrCorrupt
+// which must then stay unmodified for the segment's lifetime. Errors are marked as corruption
 // (damaged or inconsistent data) or binfile.ErrVersion (a newer format); DecodeSegment never
 // panics, and a segment it accepts can be searched, explained and merged safely.
 func DecodeSegment(data []byte) (*Segment, error) {
@@ -91,10 +92,6 @@ func DecodeSegment(data []byte) (*Segment, error) {
 		return nil, fmt.Errorf("decode segment: %w", err)
 	}
 	return s, nil
-}
-
-func corrupt(format string, args ...any) error {
-	return fmt.Errorf("%w: %s", binfile.ErrCorrupt, fmt.Sprintf(format, args...))
 }
 
 func decodeSegment(data []byte) (*Segment, error) {
@@ -109,11 +106,11 @@ func decodeSegment(data []byte) (*Segment, error) {
 		}
 	}
 	if n := len(f.Tags()); n != len(segTags) {
-		return nil, corrupt("%d sections, want %d", n, len(segTags))
+		return nil, corruption.Errorf("%d sections, want %d", n, len(segTags))
 	}
 	meta := sec[0]
 	if len(meta) < metaFixed {
-		return nil, corrupt("META has %d bytes", len(meta))
+		return nil, corruption.Errorf("META has %d bytes", len(meta))
 	}
 	s := &Segment{
 		id:       binary.LittleEndian.Uint64(meta[0:]),
@@ -125,18 +122,18 @@ func decodeSegment(data []byte) (*Segment, error) {
 	nBlocks := binary.LittleEndian.Uint32(meta[16:])
 	nf := binary.LittleEndian.Uint32(meta[20:])
 	if nf < 1 || nf > MaxFields || len(meta) != metaFixed+4*int(nf) {
-		return nil, corrupt("%d fields in a %d-byte META", nf, len(meta))
+		return nil, corruption.Errorf("%d fields in a %d-byte META", nf, len(meta))
 	}
 	s.fieldWeights = make([]uint32, nf)
 	for i := range s.fieldWeights {
 		w := binary.LittleEndian.Uint32(meta[metaFixed+4*i:])
 		if w < 1 || w > MaxFieldWeight {
-			return nil, corrupt("field %d has weight %d", i, w)
+			return nil, corruption.Errorf("field %d has weight %d", i, w)
 		}
 		s.fieldWeights[i] = w
 	}
 	if nDocs == 0 || nDocs == math.MaxUint32 {
-		return nil, corrupt("%d documents", nDocs)
+		return nil, corruption.Errorf("%d documents", nDocs)
 	}
 
 	u32 := func(i int, want uint64) ([]uint32, error) {
@@ -145,7 +142,7 @@ func decodeSegment(data []byte) (*Segment, error) {
 			return nil, fmt.Errorf("section %s: %w", segTags[i], err)
 		}
 		if uint64(len(v)) != want {
-			return nil, corrupt("section %s has %d entries, want %d", segTags[i], len(v), want)
+			return nil, corruption.Errorf("section %s has %d entries, want %d", segTags[i], len(v), want)
 		}
 		return v, nil
 	}
@@ -187,42 +184,42 @@ func (s *Segment) validate() error {
 	var total uint64
 	for i, id := range s.ids {
 		if i > 0 && id <= s.ids[i-1] {
-			return corrupt("document IDs not increasing at ordinal %d", i)
+			return corruption.Errorf("document IDs not increasing at ordinal %d", i)
 		}
 		total += uint64(s.docLen[i])
 	}
 	if total != s.totalLen {
-		return corrupt("document lengths add up to %d, META says %d", total, s.totalLen)
+		return corruption.Errorf("document lengths add up to %d, META says %d", total, s.totalLen)
 	}
 
 	nTerms := len(s.termDF)
 	if s.termOff[0] != 0 || int(s.termOff[nTerms]) != len(s.termBytes) {
-		return corrupt("term offsets do not span the term bytes")
+		return corruption.Errorf("term offsets do not span the term bytes")
 	}
 	for t := 0; t < nTerms; t++ {
 		if s.termOff[t+1] < s.termOff[t] || int(s.termOff[t+1]) > len(s.termBytes) {
-			return corrupt("term offsets decrease at term %d", t)
+			return corruption.Errorf("term offsets decrease at term %d", t)
 		}
 		if t > 0 && bytes.Compare(s.term(t-1), s.term(t)) >= 0 {
-			return corrupt("terms not strictly increasing at term %d", t)
+			return corruption.Errorf("terms not strictly increasing at term %d", t)
 		}
 	}
 
 	nBlocks := len(s.blkLast)
 	if s.termBlk[0] != 0 || int(s.termBlk[nTerms]) != nBlocks {
-		return corrupt("term block ranges do not span the blocks")
+		return corruption.Errorf("term block ranges do not span the blocks")
 	}
 	if s.blkOff[0] != 0 || uint64(s.blkOff[nBlocks])+unpackPad != uint64(len(s.post)) {
-		return corrupt("block offsets do not span the postings")
+		return corruption.Errorf("block offsets do not span the postings")
 	}
 	for _, b := range s.post[len(s.post)-unpackPad:] {
 		if b != 0 {
-			return corrupt("postings padding is not zero")
+			return corruption.Errorf("postings padding is not zero")
 		}
 	}
 	for b := 0; b < nBlocks; b++ {
 		if s.blkOff[b+1] <= s.blkOff[b] {
-			return corrupt("block offsets not increasing at block %d", b)
+			return corruption.Errorf("block offsets not increasing at block %d", b)
 		}
 	}
 
@@ -235,7 +232,7 @@ func (s *Segment) validate() error {
 		df := uint64(s.termDF[t])
 		first, end := int(s.termBlk[t]), int(s.termBlk[t+1])
 		if df == 0 || end < first || uint64(end-first) != (df+blockSize-1)/blockSize {
-			return corrupt("term %d: %d postings in %d blocks", t, df, end-first)
+			return corruption.Errorf("term %d: %d postings in %d blocks", t, df, end-first)
 		}
 		postings += df
 		for b := first; b < end; b++ {
@@ -243,23 +240,23 @@ func (s *Segment) validate() error {
 			off := int(s.blkOff[b])
 			size := int(s.blkOff[b+1]) - off
 			if size < hdr {
-				return corrupt("block %d is %d bytes", b, size)
+				return corruption.Errorf("block %d is %d bytes", b, size)
 			}
 			want := hdr + packedLen(n, s.post[off]) + packedLen(n, s.post[off+1])
 			if s.post[off] > 32 || s.post[off+1] > 32 {
-				return corrupt("block %d has widths %d/%d", b, s.post[off], s.post[off+1])
+				return corruption.Errorf("block %d has widths %d/%d", b, s.post[off], s.post[off+1])
 			}
 			if nf > 1 {
 				for f := range nf {
 					wdt := s.post[off+2+f]
 					if wdt > 32 {
-						return corrupt("block %d field %d has width %d", b, f, wdt)
+						return corruption.Errorf("block %d field %d has width %d", b, f, wdt)
 					}
 					want += packedLen(n, wdt)
 				}
 			}
 			if size != want {
-				return corrupt("block %d is %d bytes, its widths need %d", b, size, want)
+				return corruption.Errorf("block %d is %d bytes, its widths need %d", b, size, want)
 			}
 			// Ordinals: recompute in 64 bits to catch wrap-around.
 			base := uint64(0)
@@ -274,19 +271,19 @@ func (s *Segment) validate() error {
 			for i := range n {
 				d := base + uint64(docs[i])
 				if int64(d) <= prev || d >= uint64(len(s.ids)) {
-					return corrupt("block %d: ordinal %d out of order or beyond %d documents", b, d, len(s.ids))
+					return corruption.Errorf("block %d: ordinal %d out of order or beyond %d documents", b, d, len(s.ids))
 				}
 				prev = int64(d)
 				docs[i] = uint32(d)
 			}
 			if docs[n-1] != s.blkLast[b] {
-				return corrupt("block %d ends at %d, the block table says %d", b, docs[n-1], s.blkLast[b])
+				return corruption.Errorf("block %d ends at %d, the block table says %d", b, docs[n-1], s.blkLast[b])
 			}
 			tfOff := off + hdr + packedLen(n, s.post[off])
 			unpack(tfs[:n], s.post[tfOff:], s.post[off+1], 0)
 			for i := range n {
 				if tfs[i] == math.MaxUint32 {
-					return corrupt("block %d: tf overflows", b)
+					return corruption.Errorf("block %d: tf overflows", b)
 				}
 				tfs[i]++
 			}
@@ -299,16 +296,16 @@ func (s *Segment) validate() error {
 					sum += uint64(s.fieldWeights[f]) * uint64(ftfs[i*nf+f])
 				}
 				if sum != uint64(tf) || tf > dl {
-					return corrupt("block %d: tf %d inconsistent with field tfs (%d) or length %d", b, tf, sum, dl)
+					return corruption.Errorf("block %d: tf %d inconsistent with field tfs (%d) or length %d", b, tf, sum, dl)
 				}
 				if !dominated(blkImp, tf, dl) {
-					return corrupt("block %d: impacts do not bound posting (tf %d, dl %d)", b, tf, dl)
+					return corruption.Errorf("block %d: impacts do not bound posting (tf %d, dl %d)", b, tf, dl)
 				}
 			}
 		}
 	}
 	if postings != s.postings {
-		return corrupt("%d postings, META says %d", postings, s.postings)
+		return corruption.Errorf("%d postings, META says %d", postings, s.postings)
 	}
 	return nil
 }

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/vajrasearch/vajra/internal/binfile"
+	"github.com/vajrasearch/vajra/internal/corruption"
 )
 
 func encode(t testing.TB, s *Segment) []byte {
@@ -112,14 +113,14 @@ func TestDecodeCorrupt(t *testing.T) {
 		t.Fatalf("newer version: %v", err)
 	}
 	for _, cut := range []int{0, 10, 100, len(data) / 2, len(data) - 1} {
-		if _, err := DecodeSegment(data[:cut]); !errors.Is(err, binfile.ErrCorrupt) {
+		if _, err := DecodeSegment(data[:cut]); !errors.Is(err, corruption.Err) {
 			t.Fatalf("truncated to %d: %v", cut, err)
 		}
 	}
 	for i := 0; i < len(data); i += 1 + len(data)/300 {
 		bad := bytes.Clone(data)
 		bad[i] ^= 0x20
-		if _, err := DecodeSegment(bad); !errors.Is(err, binfile.ErrCorrupt) && !errors.Is(err, binfile.ErrVersion) {
+		if _, err := DecodeSegment(bad); !errors.Is(err, corruption.Err) && !errors.Is(err, binfile.ErrVersion) {
 			t.Fatalf("byte %d flipped: %v", i, err)
 		}
 	}
@@ -185,8 +186,8 @@ func TestDecodeRejectsInconsistentSections(t *testing.T) {
 	}
 	for _, tt := range tests {
 		_, err := DecodeSegment(withSection(t, data, tt.tag, tt.edit))
-		if !errors.Is(err, binfile.ErrCorrupt) {
-			t.Errorf("%s: %v, want ErrCorrupt", tt.name, err)
+		if !errors.Is(err, corruption.Err) {
+			t.Errorf("%s: %v, want corruption.Err", tt.name, err)
 		}
 	}
 }
@@ -257,8 +258,8 @@ func FuzzDecodeSegment(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		seg, err := DecodeSegment(data)
 		if err != nil {
-			if !errors.Is(err, binfile.ErrCorrupt) && !errors.Is(err, binfile.ErrVersion) {
-				t.Fatalf("error does not wrap ErrCorrupt or ErrVersion: %v", err)
+			if !errors.Is(err, corruption.Err) && !errors.Is(err, binfile.ErrVersion) {
+				t.Fatalf("error does not wrap corruption.Err or ErrVersion: %v", err)
 			}
 			return
 		}
@@ -302,8 +303,8 @@ func FuzzDecodeSegmentSections(f *testing.F) {
 		})
 		seg, err := DecodeSegment(damaged)
 		if err != nil {
-			if !errors.Is(err, binfile.ErrCorrupt) {
-				t.Fatalf("error does not wrap ErrCorrupt: %v", err)
+			if !errors.Is(err, corruption.Err) {
+				t.Fatalf("error does not wrap corruption.Err: %v", err)
 			}
 			return
 		}

@@ -10,10 +10,6 @@ import (
 	"github.com/vajrasearch/vajra/internal/binfile"
 )
 
-// ErrCorrupt reports a file whose bytes fail a checksum or do not follow the format. It is the
-// same sentinel as binfile.ErrCorrupt, so one errors.Is check covers every Vajra format.
-var ErrCorrupt = binfile.ErrCorrupt
-
 // ErrVersion reports a file written by a newer (or unknown) version of a format.
 var ErrVersion = binfile.ErrVersion
 

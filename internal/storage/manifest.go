@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/vajrasearch/vajra/internal/binfile"
+	"github.com/vajrasearch/vajra/internal/corruption"
 )
 
 const (
@@ -104,14 +105,14 @@ func (m *Manifest) MarshalBinary() ([]byte, error) {
 }
 
 // UnmarshalBinary decodes a manifest, rejecting anything malformed with an error wrapping
-// ErrCorrupt (or ErrVersion for a newer format).
+// corruption.Err (or ErrVersion for a newer format).
 func (m *Manifest) UnmarshalBinary(data []byte) error {
 	f, err := binfile.Parse(data, manifestMagic, manifestVersion)
 	if err != nil {
 		return err
 	}
 	if tags := f.Tags(); !slices.Equal(tags, manifestSections[:]) {
-		return fmt.Errorf("%w: manifest sections %q, want %q", ErrCorrupt, tags, manifestSections)
+		return corruption.Errorf("manifest sections %q, want %q", tags, manifestSections)
 	}
 	var out Manifest
 	gen, err := f.Section("gene")
@@ -119,7 +120,7 @@ func (m *Manifest) UnmarshalBinary(data []byte) error {
 		return err
 	}
 	if len(gen) != 8 {
-		return fmt.Errorf("%w: manifest generation is %d bytes", ErrCorrupt, len(gen))
+		return corruption.Errorf("manifest generation is %d bytes", len(gen))
 	}
 	out.Generation = binary.LittleEndian.Uint64(gen)
 
@@ -163,7 +164,7 @@ func (m *Manifest) UnmarshalBinary(data []byte) error {
 		return err
 	}
 	if err := out.Validate(); err != nil {
-		return fmt.Errorf("%w: %w", ErrCorrupt, err)
+		return corruption.Mark(err)
 	}
 	*m = out
 	return nil
@@ -222,7 +223,7 @@ func (d *decoder) finish(what string) error {
 		d.err = fmt.Errorf("%d trailing bytes", len(d.b))
 	}
 	if d.err != nil {
-		return fmt.Errorf("%w: manifest %s: %w", ErrCorrupt, what, d.err)
+		return corruption.Errorf("manifest %s: %w", what, d.err)
 	}
 	return nil
 }
@@ -241,7 +242,7 @@ func WriteManifest(fsys FS, name string, m Manifest) error {
 }
 
 // ReadManifest reads and validates the manifest at name. A damaged file gives an error
-// wrapping ErrCorrupt, a newer format one wrapping ErrVersion, a missing one fs.ErrNotExist.
+// marked as corruption, a newer format one wrapping ErrVersion, a missing one fs.ErrNotExist.
 func ReadManifest(fsys FS, name string) (Manifest, error) {
 	data, err := ReadFile(fsys, name)
 	if err != nil {

@@ -6,6 +6,8 @@ import (
 	"io/fs"
 	"reflect"
 	"testing"
+
+	"github.com/vajrasearch/vajra/internal/corruption"
 )
 
 func sampleManifest() Manifest {
@@ -92,13 +94,13 @@ func TestManifestRejects(t *testing.T) {
 		bad := bytes.Clone(data)
 		bad[i] ^= 0x04
 		var got Manifest
-		if err := got.UnmarshalBinary(bad); !errors.Is(err, ErrCorrupt) && !errors.Is(err, ErrVersion) {
+		if err := got.UnmarshalBinary(bad); !errors.Is(err, corruption.Err) && !errors.Is(err, ErrVersion) {
 			t.Fatalf("flipped byte %d: %v", i, err)
 		}
 	}
 	for n := range len(data) {
 		var got Manifest
-		if err := got.UnmarshalBinary(data[:n]); !errors.Is(err, ErrCorrupt) {
+		if err := got.UnmarshalBinary(data[:n]); !errors.Is(err, corruption.Err) {
 			t.Fatalf("truncated to %d: %v", n, err)
 		}
 	}
@@ -120,7 +122,7 @@ func FuzzManifest(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		var got Manifest
 		if err := got.UnmarshalBinary(data); err != nil {
-			if !errors.Is(err, ErrCorrupt) && !errors.Is(err, ErrVersion) {
+			if !errors.Is(err, corruption.Err) && !errors.Is(err, ErrVersion) {
 				t.Fatalf("untyped error %v", err)
 			}
 			return

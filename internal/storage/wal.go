@@ -6,6 +6,8 @@ import (
 	"io"
 	"io/fs"
 	"sync"
+
+	"github.com/vajrasearch/vajra/internal/corruption"
 )
 
 // ErrWALFailed marks every Append, Sync and Replay truncation after a write or sync of the WAL
@@ -120,7 +122,7 @@ type commitGroup struct {
 // OpenWAL opens the log at name, creating it if it does not exist, and makes the file's name
 // durable (its directory must already be). A file that a crash during creation left empty,
 // zeroed or with a partial header is initialised again; any other file must carry a valid WAL
-// header, or OpenWAL fails with an error wrapping ErrCorrupt or ErrVersion.
+// header, or OpenWAL fails with an error marked as corruption or wrapping ErrVersion.
 func OpenWAL(fsys FS, name string, o WALOptions) (*WAL, error) {
 	o.EnsureDefaults()
 	if err := o.Validate(); err != nil {
@@ -200,7 +202,7 @@ func prepareWAL(f File) (int64, error) {
 		return walHeaderLen, nil
 	}
 	if size < walHeaderLen {
-		return 0, fmt.Errorf("%w: %d-byte file is not a WAL", ErrCorrupt, size)
+		return 0, corruption.Errorf("%d-byte file is not a WAL", size)
 	}
 	return size, checkWALHeader(h)
 }
@@ -211,7 +213,7 @@ func prepareWAL(f File) (int64, error) {
 // Bytes after the last valid record that do not contain any valid record are a torn tail, the
 // trace of an append interrupted by a crash or a failed write: Replay truncates them away
 // (durably) and reports their size in ReplayInfo. A damaged record followed by a valid one is
-// not a tail: Replay returns an error wrapping ErrCorrupt and changes nothing, after fn has
+// not a tail: Replay returns an error marked as corruption and changes nothing, after fn has
 // seen the records before the damage. (A damaged final record is indistinguishable from a
 // torn one, and is dropped like one.) An error from fn stops Replay and is returned wrapped.
 //
@@ -259,8 +261,8 @@ func (w *WAL) cutTailLocked(rd *walReader, off int64) (int64, error) {
 	if y, found, err := rd.validRecordAfter(off); err != nil {
 		return 0, fmt.Errorf("wal %s: replay: %w", w.name, err)
 	} else if found {
-		return 0, fmt.Errorf("wal %s: %w: record at offset %d is damaged but a valid record follows at offset %d",
-			w.name, ErrCorrupt, off, y)
+		return 0, corruption.Errorf("wal %s: record at offset %d is damaged but a valid record follows at offset %d",
+			w.name, off, y)
 	}
 	if w.err != nil {
 		return 0, w.err

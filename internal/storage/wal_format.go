@@ -7,6 +7,7 @@ import (
 	"io"
 
 	"github.com/vajrasearch/vajra/internal/binfile"
+	"github.com/vajrasearch/vajra/internal/corruption"
 )
 
 // WAL file layout (integers little-endian):
@@ -42,10 +43,10 @@ func walHeader() [walHeaderLen]byte {
 // checkWALHeader validates the first walHeaderLen bytes of a WAL file.
 func checkWALHeader(h []byte) error {
 	if string(h[:8]) != walMagic {
-		return fmt.Errorf("%w: not a WAL file (magic %q)", ErrCorrupt, h[:8])
+		return corruption.Errorf("not a WAL file (magic %q)", h[:8])
 	}
 	if binfile.Checksum(h[:12]) != binary.LittleEndian.Uint32(h[12:16]) {
-		return fmt.Errorf("%w: WAL header checksum mismatch", ErrCorrupt)
+		return corruption.Errorf("WAL header checksum mismatch")
 	}
 	if v := binary.LittleEndian.Uint32(h[8:12]); v == 0 || v > walVersion {
 		return fmt.Errorf("%w: WAL version %d (this build reads up to %d)", ErrVersion, v, walVersion)

@@ -12,6 +12,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+
+	"github.com/vajrasearch/vajra/internal/corruption"
 )
 
 func rec(typ uint8, payload string) Record { return Record{Type: typ, Payload: []byte(payload)} }
@@ -198,8 +200,8 @@ func TestWALMiddleCorruption(t *testing.T) {
 			}
 			continue
 		}
-		if !errors.Is(err, ErrCorrupt) {
-			t.Fatalf("byte %d: err = %v, want ErrCorrupt", pos, err)
+		if !errors.Is(err, corruption.Err) {
+			t.Fatalf("byte %d: err = %v, want corruption.Err", pos, err)
 		}
 		if after := content(t, m, "log"); after != string(bad) {
 			t.Fatalf("byte %d: corrupt log was modified", pos)
@@ -227,11 +229,11 @@ func TestWALHeader(t *testing.T) {
 		{"empty", nil, nil},
 		{"header prefix", valid[:7], nil},
 		{"zeros", make([]byte, walHeaderLen), nil},
-		{"short junk", []byte("junk"), ErrCorrupt},
-		{"wrong magic", append([]byte("NOT-WAL!"), valid[8:]...), ErrCorrupt},
-		{"bad header checksum", badSum[:], ErrCorrupt},
+		{"short junk", []byte("junk"), corruption.Err},
+		{"wrong magic", append([]byte("NOT-WAL!"), valid[8:]...), corruption.Err},
+		{"bad header checksum", badSum[:], corruption.Err},
 		{"newer version", newer[:], ErrVersion},
-		{"zeroed header before records", append(make([]byte, walHeaderLen), data[walHeaderLen:]...), ErrCorrupt},
+		{"zeroed header before records", append(make([]byte, walHeaderLen), data[walHeaderLen:]...), corruption.Err},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -452,7 +454,7 @@ func FuzzWALReplay(f *testing.F) {
 		putFile(t, m, "log", data)
 		w, err := OpenWAL(m, "log", WALOptions{})
 		if err != nil {
-			if !errors.Is(err, ErrCorrupt) && !errors.Is(err, ErrVersion) {
+			if !errors.Is(err, corruption.Err) && !errors.Is(err, ErrVersion) {
 				t.Fatalf("untyped open error %v", err)
 			}
 			return
@@ -461,7 +463,7 @@ func FuzzWALReplay(f *testing.F) {
 		var got []Record
 		info, err := w.Replay(func(r Record) error { got = append(got, r); return nil })
 		if err != nil {
-			if !errors.Is(err, ErrCorrupt) {
+			if !errors.Is(err, corruption.Err) {
 				t.Fatalf("untyped replay error %v", err)
 			}
 			return

@@ -2,13 +2,11 @@ package vector
 
 import (
 	"errors"
-	"fmt"
-
-	"github.com/vajrasearch/vajra/internal/binfile"
 )
 
-// Sentinel errors. Every error returned by this package wraps one of these (or a context
-// error), so callers can tell bad input from corrupt files with errors.Is.
+// Sentinel errors. Every error returned by this package wraps one of these or a context
+// error, or (for a damaged file) carries the corruption mark of internal/corruption, so
+// callers can tell bad input from corrupt files with errors.Is.
 var (
 	// ErrDimMismatch reports a vector or query whose length is not the index dimension.
 	ErrDimMismatch = errors.New("dimension mismatch")
@@ -23,7 +21,4 @@ var (
 	ErrBadOptions = errors.New("invalid options")
 	// ErrBusy reports a Promote started while another promotion is running.
 	ErrBusy = errors.New("promotion already running")
-	// ErrCorrupt reports a malformed index or vector file. It wraps binfile.ErrCorrupt, so
-	// errors.Is(err, binfile.ErrCorrupt) holds too.
-	ErrCorrupt = fmt.Errorf("vector index: %w", binfile.ErrCorrupt)
 )

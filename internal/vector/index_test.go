@@ -6,6 +6,8 @@ import (
 	"errors"
 	"sync"
 	"testing"
+
+	"github.com/vajrasearch/vajra/internal/corruption"
 )
 
 func TestIndexConcurrentReadersAndWriters(t *testing.T) {
@@ -152,7 +154,7 @@ func TestIndexPersist(t *testing.T) {
 			if len(a) != 5 || !equalHits(a, b) {
 				t.Fatalf("%v vs %v", a, b)
 			}
-			if _, err := ReadIndex(buf.Bytes()[:100]); !errors.Is(err, ErrCorrupt) {
+			if _, err := ReadIndex(buf.Bytes()[:100]); !errors.Is(err, corruption.Err) {
 				t.Fatalf("truncated: %v", err)
 			}
 		})

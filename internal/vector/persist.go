@@ -3,13 +3,13 @@ package vector
 import (
 	"bytes"
 	"encoding/binary"
-	"errors"
 	"fmt"
 	"io"
 	"math"
 	"math/bits"
 
 	"github.com/vajrasearch/vajra/internal/binfile"
+	"github.com/vajrasearch/vajra/internal/corruption"
 )
 
 // File formats (internal/binfile containers; all integers little-endian):
@@ -118,21 +118,17 @@ func (h *HNSW) WriteTo(w io.Writer) (int64, error) {
 // allows (no copy: loading costs a checksum pass and a validation pass), so data must not
 // change while the index is in use; the first Add, Delete or Compact copies them. Every
 // structural invariant a search relies on is checked, so a corrupt file yields an error
-// wrapping ErrCorrupt, never an index that panics.
+// marked as corruption, never an index that panics.
 func ReadHNSW(data []byte) (*HNSW, error) {
 	f, err := binfile.Parse(data, hnswMagic, hnswVersion)
 	if err != nil {
-		return nil, fmt.Errorf("read hnsw: %w", asCorrupt(err))
+		return nil, fmt.Errorf("read hnsw: %w", err)
 	}
 	h, err := decodeHNSW(f)
 	if err != nil {
-		return nil, fmt.Errorf("read hnsw: %w", asCorrupt(err))
+		return nil, fmt.Errorf("read hnsw: %w", err)
 	}
 	return h, nil
-}
-
-func corrupt(format string, a ...any) error {
-	return fmt.Errorf("%w: "+format, append([]any{ErrCorrupt}, a...)...)
 }
 
 func decodeHNSW(f *binfile.File) (*HNSW, error) {
@@ -142,7 +138,7 @@ func decodeHNSW(f *binfile.File) (*HNSW, error) {
 	}
 	var meta hnswMeta
 	if len(raw) != binary.Size(&meta) {
-		return nil, corrupt("meta section is %d bytes, want %d", len(raw), binary.Size(&meta))
+		return nil, corruption.Errorf("meta section is %d bytes, want %d", len(raw), binary.Size(&meta))
 	}
 	_ = binary.Read(bytes.NewReader(raw), binary.LittleEndian, &meta)
 	prof, err := f.Section("prof")
@@ -151,7 +147,7 @@ func decodeHNSW(f *binfile.File) (*HNSW, error) {
 	}
 	if meta.Dim > maxDim || meta.Metric > 255 || meta.M > maxM || meta.M0 > 2*maxM ||
 		meta.EfConstruction > maxEf || meta.EfSearch > maxEf || len(prof) > 64 {
-		return nil, corrupt("options out of range")
+		return nil, corruption.Errorf("options out of range")
 	}
 	o := Options{
 		Dim: int(meta.Dim), Metric: Metric(meta.Metric), M: int(meta.M), M0: int(meta.M0),
@@ -159,13 +155,13 @@ func decodeHNSW(f *binfile.File) (*HNSW, error) {
 		Profile: Profile(prof), ExactBelow: meta.ExactBelow, RepairAt: meta.RepairAt,
 	}
 	if math.IsNaN(o.ExactBelow) || math.IsNaN(o.RepairAt) || o.ExactBelow == 0 || o.RepairAt == 0 {
-		return nil, corrupt("thresholds out of range")
+		return nil, corruption.Errorf("thresholds out of range")
 	}
 	if err := o.Validate(); err != nil {
-		return nil, corrupt("options: %v", err)
+		return nil, corruption.Errorf("options: %v", err)
 	}
 	if meta.Nodes > maxNodes {
-		return nil, corrupt("%d nodes", meta.Nodes)
+		return nil, corruption.Errorf("%d nodes", meta.Nodes)
 	}
 	h := newHNSW(o)
 	n := int(meta.Nodes)
@@ -180,7 +176,7 @@ func decodeHNSW(f *binfile.File) (*HNSW, error) {
 		return nil, err
 	}
 	if len(h.levels) != n {
-		return nil, corrupt("levl has %d entries, want %d", len(h.levels), n)
+		return nil, corruption.Errorf("levl has %d entries, want %d", len(h.levels), n)
 	}
 	if h.upperOff, err = sectionUint32s(f, "upof", n); err != nil {
 		return nil, err
@@ -199,7 +195,7 @@ func decodeHNSW(f *binfile.File) (*HNSW, error) {
 		return nil, err
 	}
 	if len(h.dead) != (n+63)/64 {
-		return nil, corrupt("dead has %d words, want %d", len(h.dead), (n+63)/64)
+		return nil, corruption.Errorf("dead has %d words, want %d", len(h.dead), (n+63)/64)
 	}
 	h.entry, h.topLevel, h.seq = uint32(meta.Entry), int(meta.TopLevel), meta.Seq
 	if err := h.validate(meta); err != nil {
@@ -218,7 +214,7 @@ func sectionFloat32s(f *binfile.File, tag string, want int) ([]float32, error) {
 		return nil, err
 	}
 	if len(v) != want {
-		return nil, corrupt("%s has %d values, want %d", tag, len(v), want)
+		return nil, corruption.Errorf("%s has %d values, want %d", tag, len(v), want)
 	}
 	return v, nil
 }
@@ -234,7 +230,7 @@ func sectionUint32s(f *binfile.File, tag string, want int) ([]uint32, error) {
 		return nil, err
 	}
 	if want >= 0 && len(v) != want {
-		return nil, corrupt("%s has %d values, want %d", tag, len(v), want)
+		return nil, corruption.Errorf("%s has %d values, want %d", tag, len(v), want)
 	}
 	return v, nil
 }
@@ -243,14 +239,14 @@ func sectionUint32s(f *binfile.File, tag string, want int) ([]uint32, error) {
 func (h *HNSW) validate(meta hnswMeta) error {
 	n := len(h.labels)
 	if tail := n % 64; tail != 0 && h.dead[len(h.dead)-1]>>tail != 0 {
-		return corrupt("tombstones beyond the last node")
+		return corruption.Errorf("tombstones beyond the last node")
 	}
 	dead := 0
 	for _, w := range h.dead {
 		dead += bits.OnesCount64(w)
 	}
 	if uint64(dead) != meta.Dead {
-		return corrupt("%d tombstones, meta says %d", dead, meta.Dead)
+		return corruption.Errorf("%d tombstones, meta says %d", dead, meta.Dead)
 	}
 	h.nDead = dead
 	// Upper-level blocks are laid out in node order without overlap (as inserts and
@@ -259,13 +255,13 @@ func (h *HNSW) validate(meta hnswMeta) error {
 	prevEnd := uint64(0)
 	for i, l := range h.levels {
 		if l > maxLevel {
-			return corrupt("node %d has level %d", i, l)
+			return corruption.Errorf("node %d has level %d", i, l)
 		}
 		if l > 0 {
 			off := uint64(h.upperOff[i])
 			end := off + uint64(l)*uint64(h.strideU)
 			if off < prevEnd || end > uint64(len(h.upper)) {
-				return corrupt("node %d: upper lists at [%d, %d) overlap or pass %d", i, off, end, len(h.upper))
+				return corruption.Errorf("node %d: upper lists at [%d, %d) overlap or pass %d", i, off, end, len(h.upper))
 			}
 			prevEnd = end
 		}
@@ -273,21 +269,21 @@ func (h *HNSW) validate(meta hnswMeta) error {
 	}
 	if n == 0 {
 		if h.topLevel != -1 || h.entry != 0 {
-			return corrupt("empty graph with an entry point")
+			return corruption.Errorf("empty graph with an entry point")
 		}
 	} else if h.topLevel != top || int64(h.entry) >= int64(n) || int(h.levels[h.entry]) != top {
-		return corrupt("entry point %d at level %d inconsistent with top level %d", h.entry, h.topLevel, top)
+		return corruption.Errorf("entry point %d at level %d inconsistent with top level %d", h.entry, h.topLevel, top)
 	}
 	for i := 0; i < n; i++ {
 		node := uint32(i)
 		for l := 0; l <= int(h.levels[i]); l++ {
 			blk := h.listAt(node, l)
 			if int(blk[0]) > h.maxLinks(l) {
-				return corrupt("node %d level %d: %d links, capacity %d", i, l, blk[0], h.maxLinks(l))
+				return corruption.Errorf("node %d level %d: %d links, capacity %d", i, l, blk[0], h.maxLinks(l))
 			}
 			for _, nb := range blk[1 : 1+blk[0]] {
 				if int64(nb) >= int64(n) || int(h.levels[nb]) < l {
-					return corrupt("node %d level %d links to %d, which is not on that level", i, l, nb)
+					return corruption.Errorf("node %d level %d links to %d, which is not on that level", i, l, nb)
 				}
 			}
 		}
@@ -305,7 +301,7 @@ func (h *HNSW) validate(meta hnswMeta) error {
 			continue
 		}
 		if _, dup := h.lookup.get(label); dup {
-			return corrupt("label %d on two live nodes", label)
+			return corruption.Errorf("label %d on two live nodes", label)
 		}
 		h.lookup.set(label, uint32(i))
 	}
@@ -343,7 +339,7 @@ func (f *Flat) WriteTo(w io.Writer) (int64, error) {
 func ReadFlat(data []byte) (*Flat, error) {
 	fl, err := readFlat(data)
 	if err != nil {
-		return nil, fmt.Errorf("read flat: %w", asCorrupt(err))
+		return nil, fmt.Errorf("read flat: %w", err)
 	}
 	return fl, nil
 }
@@ -359,10 +355,10 @@ func readFlat(data []byte) (*Flat, error) {
 	}
 	meta, err := binfile.Uint64s(raw)
 	if err != nil || len(meta) != 3 {
-		return nil, corrupt("meta section of %d bytes", len(raw))
+		return nil, corruption.Errorf("meta section of %d bytes", len(raw))
 	}
 	if meta[0] < 1 || meta[0] > maxDim || meta[1] > uint64(InnerProduct) || meta[2] > maxNodes {
-		return nil, corrupt("meta out of range")
+		return nil, corruption.Errorf("meta out of range")
 	}
 	fl, _ := NewFlat(int(meta[0]), Metric(meta[1]))
 	n := int(meta[2])
@@ -385,17 +381,9 @@ func readFlat(data []byte) (*Flat, error) {
 	}
 	for i, label := range fl.labels {
 		if _, dup := fl.lookup.get(label); dup {
-			return nil, corrupt("label %d stored twice", label)
+			return nil, corruption.Errorf("label %d stored twice", label)
 		}
 		fl.lookup.set(label, uint32(i))
 	}
 	return fl, nil
-}
-
-// asCorrupt makes a container error from binfile match ErrCorrupt too.
-func asCorrupt(err error) error {
-	if errors.Is(err, binfile.ErrCorrupt) && !errors.Is(err, ErrCorrupt) {
-		return fmt.Errorf("%w: %w", ErrCorrupt, err)
-	}
-	return err
 }

@@ -11,6 +11,7 @@ import (
 	"unsafe"
 
 	"github.com/vajrasearch/vajra/internal/binfile"
+	"github.com/vajrasearch/vajra/internal/corruption"
 )
 
 func writeHNSW(t testing.TB, h *HNSW) []byte {
@@ -99,7 +100,7 @@ func TestFlatPersistRoundTrip(t *testing.T) {
 	if v, ok := g.Vector(7); !ok || v[3] != 12 || g.Len() != 3 {
 		t.Fatalf("vector 7 = %v %v, len %d", v, ok, g.Len())
 	}
-	if _, err := ReadFlat(buf.Bytes()[:buf.Len()-3]); !errors.Is(err, ErrCorrupt) {
+	if _, err := ReadFlat(buf.Bytes()[:buf.Len()-3]); !errors.Is(err, corruption.Err) {
 		t.Fatalf("truncated flat file: %v", err)
 	}
 }
@@ -175,8 +176,8 @@ func TestReadRejectsCorruption(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			_, err := ReadHNSW(c.data)
-			if !errors.Is(err, ErrCorrupt) || !errors.Is(err, binfile.ErrCorrupt) {
-				t.Fatalf("got %v, want ErrCorrupt", err)
+			if !errors.Is(err, corruption.Err) {
+				t.Fatalf("got %v, want corruption.Err", err)
 			}
 		})
 	}
@@ -218,7 +219,7 @@ func FuzzReadHNSW(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		h, err := ReadHNSW(data)
 		if err != nil {
-			if !errors.Is(err, ErrCorrupt) && !errors.Is(err, binfile.ErrVersion) {
+			if !errors.Is(err, corruption.Err) && !errors.Is(err, binfile.ErrVersion) {
 				t.Fatalf("untyped error: %v", err)
 			}
 			return
@@ -245,7 +246,7 @@ func FuzzReadHNSWSections(f *testing.F) {
 		})
 		h, err := ReadHNSW(data)
 		if err != nil {
-			if !errors.Is(err, ErrCorrupt) {
+			if !errors.Is(err, corruption.Err) {
 				t.Fatalf("untyped error: %v", err)
 			}
 			return
@@ -263,7 +264,7 @@ func FuzzReadFlat(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		g, err := ReadFlat(data)
 		if err != nil {
-			if !errors.Is(err, ErrCorrupt) && !errors.Is(err, binfile.ErrVersion) {
+			if !errors.Is(err, corruption.Err) && !errors.Is(err, binfile.ErrVersion) {
 				t.Fatalf("untyped error: %v", err)
 			}
 			return

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"math"
 	"os"
+
+	"github.com/vajrasearch/vajra/internal/corruption"
 )
 
 // TEXMEX files (.fvecs, .ivecs, as in the ANN benchmark sets): each row is a little-endian
@@ -53,7 +55,7 @@ func ParseFvecs(b []byte) ([]float32, int, error) {
 	for r := 0; r < rows; r++ {
 		rec := b[r*row : (r+1)*row]
 		if d := int32(binary.LittleEndian.Uint32(rec)); int(d) != dim {
-			return nil, 0, fmt.Errorf("%w: row %d has dimension %d, row 0 has %d", ErrCorrupt, r, d, dim)
+			return nil, 0, corruption.Errorf("row %d has dimension %d, row 0 has %d", r, d, dim)
 		}
 		for j := 0; j < dim; j++ {
 			data = append(data, math.Float32frombits(binary.LittleEndian.Uint32(rec[4+4*j:])))
@@ -74,7 +76,7 @@ func ParseIvecs(b []byte) ([][]int32, error) {
 	for r := 0; r < rows; r++ {
 		rec := b[r*row : (r+1)*row]
 		if d := int32(binary.LittleEndian.Uint32(rec)); int(d) != dim {
-			return nil, fmt.Errorf("%w: row %d has dimension %d, row 0 has %d", ErrCorrupt, r, d, dim)
+			return nil, corruption.Errorf("row %d has dimension %d, row 0 has %d", r, d, dim)
 		}
 		v := flat[r*dim : (r+1)*dim : (r+1)*dim]
 		for j := range v {
@@ -92,15 +94,15 @@ func texmexShape(b []byte) (dim, rows int, err error) {
 		return 0, 0, nil
 	}
 	if len(b) < 4 {
-		return 0, 0, fmt.Errorf("%w: row 0: %d bytes is too short for a header", ErrCorrupt, len(b))
+		return 0, 0, corruption.Errorf("row 0: %d bytes is too short for a header", len(b))
 	}
 	d := int32(binary.LittleEndian.Uint32(b))
 	if d <= 0 || d > maxTexmexDim {
-		return 0, 0, fmt.Errorf("%w: row 0: dimension %d out of range [1, %d]", ErrCorrupt, d, maxTexmexDim)
+		return 0, 0, corruption.Errorf("row 0: dimension %d out of range [1, %d]", d, maxTexmexDim)
 	}
 	row := 4 + 4*int(d)
 	if len(b)%row != 0 {
-		return 0, 0, fmt.Errorf("%w: row %d: truncated (%d bytes is not a whole number of %d-byte rows)", ErrCorrupt, len(b)/row, len(b), row)
+		return 0, 0, corruption.Errorf("row %d: truncated (%d bytes is not a whole number of %d-byte rows)", len(b)/row, len(b), row)
 	}
 	return int(d), len(b) / row, nil
 }

@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/vajrasearch/vajra/internal/corruption"
 )
 
 func texmexBytes(dim int, rows [][]uint32) []byte {
@@ -58,15 +60,15 @@ func TestReadFvecsIvecs(t *testing.T) {
 				t.Fatal(err)
 			}
 			_, _, err := ReadFvecs(p)
-			if !errors.Is(err, ErrCorrupt) {
-				t.Fatalf("got %v, want ErrCorrupt", err)
+			if !errors.Is(err, corruption.Err) {
+				t.Fatalf("got %v, want corruption.Err", err)
 			}
 			for _, w := range append(c.wants, p) {
 				if !strings.Contains(err.Error(), w) {
 					t.Fatalf("error %q does not mention %q", err, w)
 				}
 			}
-			if _, err := ReadIvecs(p); !errors.Is(err, ErrCorrupt) {
+			if _, err := ReadIvecs(p); !errors.Is(err, corruption.Err) {
 				t.Fatalf("ivecs: got %v", err)
 			}
 		})
@@ -83,7 +85,7 @@ func FuzzParseTexmex(f *testing.F) {
 	f.Fuzz(func(t *testing.T, b []byte) {
 		data, dim, err := ParseFvecs(b)
 		if err != nil {
-			if !errors.Is(err, ErrCorrupt) {
+			if !errors.Is(err, corruption.Err) {
 				t.Fatalf("untyped error %v", err)
 			}
 		} else if dim > 0 && len(data)%dim != 0 {
