@@ -8,6 +8,7 @@ import (
 
 	"github.com/vajrasearch/vajra/internal/bitset"
 	"github.com/vajrasearch/vajra/internal/corruption"
+	"github.com/vajrasearch/vajra/internal/doccodec"
 	"github.com/vajrasearch/vajra/internal/embed"
 	"github.com/vajrasearch/vajra/internal/lexical"
 	"github.com/vajrasearch/vajra/internal/storage"
@@ -137,7 +138,7 @@ func load(fsys storage.FS, dir string, oo OpenOptions, lock interface{ Close() e
 
 // loadFiles reads the snapshot's document store, lexical segments and vector index.
 func (c *Collection) loadFiles(m storage.Manifest) error {
-	var docs *docsFile
+	var docs *doccodec.Store
 	segs := map[uint64]*lexical.Segment{}
 	c.lexFiles = map[uint64]string{}
 	for _, name := range m.Files {
@@ -150,7 +151,7 @@ func (c *Collection) loadFiles(m storage.Manifest) error {
 		}
 		switch {
 		case name == docsFileName(m.Generation):
-			if docs, err = decodeDocs(data); err != nil {
+			if docs, err = doccodec.DecodeStore(data); err != nil {
 				return fmt.Errorf("%s: %w", name, err)
 			}
 		case name == vecFileName(m.Generation):
@@ -183,12 +184,12 @@ func (c *Collection) loadFiles(m storage.Manifest) error {
 		return corruption.Errorf("%s names no document store", manifestName)
 	}
 	refs := make([]lexical.SegmentRef, 0, len(segs))
-	for _, id := range docs.lexSegs {
-		seg, ok := segs[id]
+	for _, sd := range docs.Segments {
+		seg, ok := segs[sd.Segment]
 		if !ok {
-			return corruption.Errorf("lexical segment %d is not in the manifest", id)
+			return corruption.Errorf("lexical segment %d is not in the manifest", sd.Segment)
 		}
-		del := docs.lexDel[id]
+		del := sd.Deleted
 		if del.Len() == 0 {
 			del = nil
 		}
@@ -202,10 +203,11 @@ func (c *Collection) loadFiles(m storage.Manifest) error {
 		return err
 	}
 	c.lex = lex
-	c.nextID = docs.nextID
-	c.docs = make([]*docRecord, docs.nextID)
-	for i, iid := range docs.iids {
-		r := docs.records[i]
+	c.nextID = docs.NextID
+	c.docs = make([]*docRecord, docs.NextID)
+	for i, iid := range docs.IDs {
+		d := &docs.Docs[i]
+		r := &docRecord{id: d.ID, title: d.Title, content: d.Content, metadata: d.Metadata}
 		if _, dup := c.byID[r.id]; dup {
 			return corruption.Errorf("document id %q stored twice", r.id)
 		}
@@ -216,11 +218,11 @@ func (c *Collection) loadFiles(m storage.Manifest) error {
 			c.meta.Add(iid, r.metadata)
 		}
 	}
-	if n := lex.Snapshot().Stats().Docs; n != uint64(len(docs.iids)) {
-		return corruption.Errorf("lexical index holds %d live documents, the store %d", n, len(docs.iids))
+	if n := lex.Snapshot().Stats().Docs; n != uint64(len(docs.IDs)) {
+		return corruption.Errorf("lexical index holds %d live documents, the store %d", n, len(docs.IDs))
 	}
-	if c.vec != nil && c.vec.Len() != len(docs.iids) {
-		return corruption.Errorf("vector index holds %d live vectors, the store %d documents", c.vec.Len(), len(docs.iids))
+	if c.vec != nil && c.vec.Len() != len(docs.IDs) {
+		return corruption.Errorf("vector index holds %d live vectors, the store %d documents", c.vec.Len(), len(docs.IDs))
 	}
 	return nil
 }
@@ -228,8 +230,8 @@ func (c *Collection) loadFiles(m storage.Manifest) error {
 // replay applies one logged write.
 func (c *Collection) replay(r storage.Record) error {
 	switch r.Type {
-	case recUpsert:
-		batch, err := decodeUpsert(r.Payload)
+	case doccodec.RecUpsert:
+		batch, err := doccodec.DecodeUpsert(r.Payload)
 		if err != nil {
 			return err
 		}
@@ -239,8 +241,8 @@ func (c *Collection) replay(r storage.Record) error {
 		fields := c.analyzeDocs(batch)
 		_, _, err = c.applyUpsert(batch, fields)
 		return err
-	case recDelete:
-		ids, err := decodeDelete(r.Payload)
+	case doccodec.RecDelete:
+		ids, err := doccodec.DecodeDelete(r.Payload)
 		if err != nil {
 			return err
 		}

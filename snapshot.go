@@ -1,17 +1,12 @@
 package vajra
 
 import (
-	"bytes"
-	"encoding/binary"
 	"encoding/json"
 	"fmt"
 	"io"
-	"slices"
 	"strconv"
 
-	"github.com/vajrasearch/vajra/internal/binfile"
-	"github.com/vajrasearch/vajra/internal/bitset"
-	"github.com/vajrasearch/vajra/internal/corruption"
+	"github.com/vajrasearch/vajra/internal/doccodec"
 	"github.com/vajrasearch/vajra/internal/lexical"
 	"github.com/vajrasearch/vajra/internal/storage"
 )
@@ -29,15 +24,12 @@ import (
 // new manifest does not name are removed afterwards. A crash at any point leaves either the
 // old manifest (whose files and log are untouched) or the new one, complete.
 const (
-	manifestName   = "MANIFEST"
-	lockName       = "LOCK"
-	docsMagic      = "VJRADOCS"
-	docsVersion    = 1
-	formatVersion  = "1"
-	metaFormat     = "format"
-	metaOptions    = "options"
-	metaEmbedder   = "embedder"
-	docFieldsCount = 4 // id, title, content, metadata JSON
+	manifestName  = "MANIFEST"
+	lockName      = "LOCK"
+	formatVersion = "1"
+	metaFormat    = "format"
+	metaOptions   = "options"
+	metaEmbedder  = "embedder"
 )
 
 func docsFileName(gen uint64) string          { return fmt.Sprintf("docs-%06d.vjd", gen) }
@@ -77,11 +69,11 @@ func (c *Collection) snapshotLocked() error {
 	c.mu.RLock()
 	lexSnap := c.lex.Snapshot()
 	refs := lexSnap.Segments()
-	docsBytes, err := c.encodeDocsLocked(refs)
+	docsBytes, err := doccodec.EncodeStore(c.storeLocked(refs))
 	vec := c.vec
 	c.mu.RUnlock()
 	if err != nil {
-		return err
+		return fmt.Errorf("snapshot: %w", err)
 	}
 	files := []string{docsFileName(gen)}
 	if err := storage.WriteFileAtomic(c.fsys, c.path(docsFileName(gen)), func(w io.Writer) error {
@@ -198,150 +190,6 @@ func (c *Collection) manifest(gen uint64, files []string, wal string) (storage.M
 	return storage.Manifest{Generation: gen, Files: files, WAL: wal, Meta: meta}, nil
 }
 
-// encodeDocsLocked writes the document store: a HEAD section (JSON counters), IIDS (internal
-// ids of live documents, ascending), OFFS and DATA (4 byte strings per document: id, title,
-// content, metadata JSON), and LDEL (each lexical segment's deletion set).
-func (c *Collection) encodeDocsLocked(refs []lexical.SegmentRef) ([]byte, error) {
-	iids := c.live.AppendTo(make([]uint32, 0, len(c.byID)))
-	offs := make([]uint64, 0, len(iids)*docFieldsCount+1)
-	var data bytes.Buffer
-	offs = append(offs, 0)
-	for _, iid := range iids {
-		r := c.docs[iid]
-		meta, err := marshalMetadata(r.metadata)
-		if err != nil {
-			return nil, fmt.Errorf("snapshot: document %q metadata: %w", r.id, err)
-		}
-		for _, s := range [docFieldsCount]string{r.id, r.title, r.content, string(meta)} {
-			data.WriteString(s)
-			offs = append(offs, uint64(data.Len()))
-		}
-	}
-	head, _ := json.Marshal(map[string]uint64{"next_id": uint64(c.nextID), "docs": uint64(len(iids))})
-	var ldel []byte
-	for _, r := range refs {
-		ldel = binary.LittleEndian.AppendUint64(ldel, r.Seg.ID())
-		var words []uint64
-		if r.Deleted != nil {
-			words = r.Deleted.Words()
-		}
-		ldel = binary.LittleEndian.AppendUint64(ldel, uint64(len(words)))
-		ldel = append(ldel, binfile.Uint64Bytes(words)...)
-	}
-	var buf bytes.Buffer
-	w, err := binfile.NewWriter(&buf, docsMagic, docsVersion)
-	if err != nil {
-		return nil, err
-	}
-	for _, s := range []struct {
-		tag  string
-		data []byte
-	}{{"HEAD", head}, {"IIDS", binfile.Uint32Bytes(iids)}, {"OFFS", binfile.Uint64Bytes(offs)}, {"DATA", data.Bytes()}, {"LDEL", ldel}} {
-		if err := w.Section(s.tag, s.data); err != nil {
-			return nil, err
-		}
-	}
-	if err := w.Close(); err != nil {
-		return nil, err
-	}
-	return buf.Bytes(), nil
-}
-
-// docsFile is a decoded document store.
-type docsFile struct {
-	nextID  uint32
-	iids    []uint32
-	records []*docRecord
-	lexDel  map[uint64]*bitset.Set
-	lexSegs []uint64
-}
-
-func decodeDocs(data []byte) (*docsFile, error) {
-	f, err := binfile.Parse(data, docsMagic, docsVersion)
-	if err != nil {
-		return nil, err
-	}
-	sec := func(tag string) []byte {
-		if err != nil {
-			return nil
-		}
-		var b []byte
-		b, err = f.Section(tag)
-		return b
-	}
-	headB, iidsB, offsB, dataB, ldelB := sec("HEAD"), sec("IIDS"), sec("OFFS"), sec("DATA"), sec("LDEL")
-	if err != nil {
-		return nil, err
-	}
-	var head map[string]uint64
-	if err := json.Unmarshal(headB, &head); err != nil {
-		return nil, corruption.Errorf("HEAD: %v", err)
-	}
-	iids, err := binfile.Uint32s(iidsB)
-	if err != nil {
-		return nil, err
-	}
-	offs, err := binfile.Uint64s(offsB)
-	if err != nil {
-		return nil, err
-	}
-	if head["docs"] != uint64(len(iids)) || len(offs) != len(iids)*docFieldsCount+1 || head["next_id"] > 1<<32-1 {
-		return nil, corruption.Errorf("document counts disagree (head %v, %d ids, %d offsets)", head, len(iids), len(offs))
-	}
-	d := &docsFile{nextID: uint32(head["next_id"]), iids: iids, records: make([]*docRecord, len(iids)), lexDel: map[uint64]*bitset.Set{}}
-	for i := 1; i < len(iids); i++ {
-		if iids[i] <= iids[i-1] {
-			return nil, corruption.Errorf("internal ids not ascending at %d", i)
-		}
-	}
-	if len(iids) > 0 && iids[len(iids)-1] >= d.nextID {
-		return nil, corruption.Errorf("internal id %d beyond next id %d", iids[len(iids)-1], d.nextID)
-	}
-	if offs[0] != 0 || offs[len(offs)-1] != uint64(len(dataB)) {
-		return nil, corruption.Errorf("document data offsets do not cover the data")
-	}
-	for i := 1; i < len(offs); i++ {
-		if offs[i] < offs[i-1] {
-			return nil, corruption.Errorf("document data offsets decrease at %d", i)
-		}
-	}
-	field := func(i, f int) string { k := i*docFieldsCount + f; return string(dataB[offs[k]:offs[k+1]]) }
-	for i := range iids {
-		r := &docRecord{id: field(i, 0), title: field(i, 1), content: field(i, 2)}
-		if m := field(i, 3); m != "" {
-			if err := json.Unmarshal([]byte(m), &r.metadata); err != nil {
-				return nil, corruption.Errorf("document %q metadata: %v", r.id, err)
-			}
-		}
-		if r.id == "" {
-			return nil, corruption.Errorf("document %d has an empty id", i)
-		}
-		d.records[i] = r
-	}
-	for len(ldelB) > 0 {
-		if len(ldelB) < 16 {
-			return nil, corruption.Errorf("LDEL truncated")
-		}
-		id := binary.LittleEndian.Uint64(ldelB)
-		n := binary.LittleEndian.Uint64(ldelB[8:])
-		ldelB = ldelB[16:]
-		if n > uint64(len(ldelB))/8 {
-			return nil, corruption.Errorf("LDEL segment %d claims %d words", id, n)
-		}
-		words := make([]uint64, n)
-		for j := range words {
-			words[j] = binary.LittleEndian.Uint64(ldelB[8*j:])
-		}
-		ldelB = ldelB[8*n:]
-		if _, dup := d.lexDel[id]; dup {
-			return nil, corruption.Errorf("LDEL lists segment %d twice", id)
-		}
-		d.lexDel[id] = bitset.FromWords(words)
-		d.lexSegs = append(d.lexSegs, id)
-	}
-	return d, nil
-}
-
 // segmentIDFromName parses "lex-000012.vls".
 func segmentIDFromName(name string) (uint64, bool) {
 	if len(name) < 9 || name[:4] != "lex-" || name[len(name)-4:] != ".vls" {
@@ -351,11 +199,18 @@ func segmentIDFromName(name string) (uint64, bool) {
 	return id, err == nil
 }
 
-func sortedSegIDs(m map[uint64]*bitset.Set) []uint64 {
-	ids := make([]uint64, 0, len(m))
-	for id := range m {
-		ids = append(ids, id)
+// storeLocked collects what the document store of a snapshot holds: the live documents and
+// each lexical segment's deletion set. c.mu must be held.
+func (c *Collection) storeLocked(refs []lexical.SegmentRef) *doccodec.Store {
+	s := &doccodec.Store{NextID: c.nextID, IDs: c.live.AppendTo(make([]uint32, 0, len(c.byID)))}
+	s.Docs = make([]doccodec.Record, len(s.IDs))
+	for i, iid := range s.IDs {
+		r := c.docs[iid]
+		s.Docs[i] = doccodec.Record{ID: r.id, Title: r.title, Content: r.content, Metadata: r.metadata}
 	}
-	slices.Sort(ids)
-	return ids
+	s.Segments = make([]doccodec.SegmentDeletes, len(refs))
+	for i, r := range refs {
+		s.Segments[i] = doccodec.SegmentDeletes{Segment: r.Seg.ID(), Deleted: r.Deleted}
+	}
+	return s
 }

@@ -8,6 +8,7 @@ import (
 	"sync"
 	"unicode/utf8"
 
+	"github.com/vajrasearch/vajra/internal/doccodec"
 	"github.com/vajrasearch/vajra/internal/lexical"
 	"github.com/vajrasearch/vajra/internal/storage"
 )
@@ -56,8 +57,8 @@ func (c *Collection) Upsert(ctx context.Context, docs []Document) (WriteReport, 
 	if err := c.checkVectorDims(batch); err != nil {
 		return rep, err
 	}
-	encode := func() ([]byte, error) { return encodeUpsert(batch) }
-	err = c.commitLocked("upsert", recUpsert, encode, func() (err error) {
+	encode := func() ([]byte, error) { return doccodec.EncodeUpsert(batch) }
+	err = c.commitLocked("upsert", doccodec.RecUpsert, encode, func() (err error) {
 		rep.Added, rep.Replaced, err = c.applyUpsert(batch, fields)
 		return err
 	})
@@ -95,8 +96,8 @@ func (c *Collection) Delete(ctx context.Context, ids []string) (WriteReport, err
 	if len(present) == 0 {
 		return rep, nil
 	}
-	encode := func() ([]byte, error) { return encodeDelete(present), nil }
-	err := c.commitLocked("delete", recDelete, encode, func() error {
+	encode := func() ([]byte, error) { return doccodec.EncodeDelete(present), nil }
+	err := c.commitLocked("delete", doccodec.RecDelete, encode, func() error {
 		rep.Deleted = c.applyDelete(present)
 		return nil
 	})

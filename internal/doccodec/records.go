@@ -1,4 +1,4 @@
-package vajra
+package doccodec
 
 import (
 	"encoding/binary"
@@ -6,20 +6,21 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/vajrasearch/vajra/internal/corpus"
 	"github.com/vajrasearch/vajra/internal/corruption"
 )
 
 // Log record types. A record holds one acknowledged write, complete: replaying it needs no
 // embedder and no network, so reopening is deterministic and offline.
 const (
-	recUpsert uint8 = 1
-	recDelete uint8 = 2
+	RecUpsert uint8 = 1
+	RecDelete uint8 = 2
 )
 
-// encodeUpsert lays out a batch of validated documents:
-// uvarint count, then per document: id, title, content, metadata JSON (each uvarint length +
-// bytes), uvarint vector length and that many little-endian float32s.
-func encodeUpsert(docs []Document) ([]byte, error) {
+// EncodeUpsert lays out a batch of validated documents: uvarint count, then per document:
+// id, title, content, metadata JSON (each uvarint length + bytes), uvarint vector length and
+// that many little-endian float32s.
+func EncodeUpsert(docs []corpus.Document) ([]byte, error) {
 	size := 10
 	for i := range docs {
 		size += len(docs[i].ID) + len(docs[i].Title) + len(docs[i].Content) + 4*len(docs[i].Vector) + 40
@@ -28,14 +29,14 @@ func encodeUpsert(docs []Document) ([]byte, error) {
 	b = binary.AppendUvarint(b, uint64(len(docs)))
 	for i := range docs {
 		d := &docs[i]
-		meta, err := marshalMetadata(d.Metadata)
+		meta, err := MarshalMetadata(d.Metadata)
 		if err != nil {
 			return nil, fmt.Errorf("document %q: field \"metadata\": %w", d.ID, err)
 		}
-		b = appendBytes(b, d.ID)
-		b = appendBytes(b, d.Title)
-		b = appendBytes(b, d.Content)
-		b = appendBytes(b, string(meta))
+		b = appendString(b, d.ID)
+		b = appendString(b, d.Title)
+		b = appendString(b, d.Content)
+		b = appendString(b, string(meta))
 		b = binary.AppendUvarint(b, uint64(len(d.Vector)))
 		for _, x := range d.Vector {
 			b = binary.LittleEndian.AppendUint32(b, math.Float32bits(x))
@@ -44,15 +45,16 @@ func encodeUpsert(docs []Document) ([]byte, error) {
 	return b, nil
 }
 
-func encodeDelete(ids []string) []byte {
+// EncodeDelete lays out a list of ids: uvarint count, then each id as uvarint length + bytes.
+func EncodeDelete(ids []string) []byte {
 	b := binary.AppendUvarint(nil, uint64(len(ids)))
 	for _, id := range ids {
-		b = appendBytes(b, id)
+		b = appendString(b, id)
 	}
 	return b
 }
 
-func appendBytes(b []byte, s string) []byte {
+func appendString(b []byte, s string) []byte {
 	b = binary.AppendUvarint(b, uint64(len(s)))
 	return append(b, s...)
 }
@@ -89,12 +91,13 @@ func (r *recordReader) str(what string) string {
 	return s
 }
 
-func decodeUpsert(p []byte) ([]Document, error) {
+// DecodeUpsert reads a record written by EncodeUpsert.
+func DecodeUpsert(p []byte) ([]corpus.Document, error) {
 	r := &recordReader{b: p}
 	n := r.uvarint(uint64(len(p)), "document count")
-	docs := make([]Document, 0, min(n, 1<<16))
+	docs := make([]corpus.Document, 0, min(n, 1<<16))
 	for i := uint64(0); i < n && r.err == nil; i++ {
-		var d Document
+		var d corpus.Document
 		d.ID = r.str("id")
 		d.Title = r.str("title")
 		d.Content = r.str("content")
@@ -126,7 +129,8 @@ func decodeUpsert(p []byte) ([]Document, error) {
 	return docs, r.err
 }
 
-func decodeDelete(p []byte) ([]string, error) {
+// DecodeDelete reads a record written by EncodeDelete.
+func DecodeDelete(p []byte) ([]string, error) {
 	r := &recordReader{b: p}
 	n := r.uvarint(uint64(len(p)), "id count")
 	ids := make([]string, 0, min(n, 1<<16))
@@ -139,9 +143,9 @@ func decodeDelete(p []byte) ([]string, error) {
 	return ids, r.err
 }
 
-// marshalMetadata encodes metadata as JSON (empty for none). Metadata is normalised through
+// MarshalMetadata encodes metadata as JSON (empty for none). Metadata is normalised through
 // JSON on the way in, so what a search returns is what a reopened collection returns.
-func marshalMetadata(m map[string]any) ([]byte, error) {
+func MarshalMetadata(m map[string]any) ([]byte, error) {
 	if len(m) == 0 {
 		return nil, nil
 	}
