@@ -1,8 +1,9 @@
 // Package kernel owns the float32 distance kernels under every vector index: dot product,
 // squared Euclidean distance, their row-gathering forms used by graph search, and vector
-// norms. It has a portable Go implementation and, on amd64 CPUs with AVX2 and FMA, an
-// assembly one, chosen once at start-up. It does not own vector storage, metrics or index
-// logic.
+// norms; and a blocked float64 matrix product (Packed.MulAdd) for exact ground truth and
+// data generation. It has a portable Go implementation and, on amd64 CPUs with AVX2 and
+// FMA, an assembly one, chosen once at start-up. It does not own vector storage, metrics or
+// index logic.
 //
 // Callers pass slices of equal length; the kernels check only what memory safety needs
 // (b at least as long as a, row ids inside base, out long enough) and panic when that
