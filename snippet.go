@@ -18,11 +18,11 @@ type Snippet struct {
 }
 
 // highlightRanges returns the byte ranges of the words of text whose analysed form is one of
-// terms.
+// terms, within its first snippetScanBytes.
 func highlightRanges(an *analysis.Analyzer, text string, terms []string) [][2]int {
 	want := termSet(terms)
 	var out [][2]int
-	for _, t := range an.AppendTokens(nil, text) {
+	for _, t := range tokensIn(an, nil, text, 0, min(len(text), snippetScanBytes)) {
 		if want[t.Term] {
 			out = appendRange(out, t.Start, t.End)
 		}
@@ -48,31 +48,37 @@ func appendRange(out [][2]int, s, e int) [][2]int {
 	return append(out, [2]int{s, e})
 }
 
+// Snippets look at a bounded part of a document whatever its size: documents can be many
+// megabytes, and a snippet's cost must not grow with them.
+const (
+	// snippetScanBytes is how much of the content is tokenised looking for the first match.
+	snippetScanBytes = 64 << 10
+	// snippetChunkBytes is the size of the pieces that prefix is tokenised in, so the token
+	// buffer stays small and an early match ends the scan early.
+	snippetChunkBytes = 4 << 10
+	// snippetMaxCandidates caps the places past the prefix where the pre-scan found a query
+	// word's spelling and that are tokenised to confirm a match.
+	snippetMaxCandidates = 64
+)
+
 func makeSnippet(an *analysis.Analyzer, content string, terms []string, width int) Snippet {
 	if width <= 0 {
 		width = 160
 	}
 	want := termSet(terms)
-	toks := an.AppendTokens(nil, content)
-	first := -1
-	for i, t := range toks {
-		if want[t.Term] {
-			first = i
-			break
-		}
-	}
-	start := 0
-	if first >= 0 {
+	start, floor := 0, 0
+	if first := firstMatch(an, content, terms, want, snippetScanBytes, snippetChunkBytes); first >= 0 {
 		// Start about a third of the window before the hit, on a word boundary.
-		start = backRunes(content, toks[first].Start, width/3)
-		start = wordStart(content, start)
+		start = backRunes(content, first, width/3)
+		start = wordStart(content, start, first)
+		floor = first
 	}
 	end := forwardRunes(content, start, width)
-	end = wordEnd(content, end)
+	end = wordEnd(content, end, floor)
 	text := content[start:end]
 	var hl [][2]int
-	for _, t := range toks {
-		if t.Start >= start && t.End <= end && want[t.Term] {
+	for _, t := range tokensIn(an, nil, content, start, end) {
+		if t.End <= end && want[t.Term] {
 			hl = appendRange(hl, t.Start-start, t.End-start)
 		}
 	}
@@ -129,12 +135,16 @@ func forwardRunes(s string, i, n int) int {
 	return i
 }
 
-// wordStart moves i forward past a partial word, unless i is at the start.
-func wordStart(s string, i int) int {
+// wordStart moves i forward past a partial word, unless i is at the start; never past limit,
+// the start of the word the snippet is about.
+func wordStart(s string, i, limit int) int {
 	if i == 0 {
 		return 0
 	}
 	for j := i; j < len(s) && j < i+40; {
+		if j >= limit {
+			return limit
+		}
 		r, size := utf8.DecodeRuneInString(s[j:])
 		if unicode.IsSpace(r) {
 			return j + size
@@ -144,15 +154,19 @@ func wordStart(s string, i int) int {
 	return i
 }
 
-// wordEnd moves i back to the end of the last whole word, unless i is at the end.
-func wordEnd(s string, i int) int {
+// wordEnd moves i back to the end of the last whole word, unless i is at the end; never to
+// floor or before, so the window keeps the word the snippet is about.
+func wordEnd(s string, i, floor int) int {
 	if i >= len(s) {
 		return len(s)
 	}
-	for j := i; j > 0 && j > i-40; {
+	for j := i; j > floor && j > i-40; {
 		r, size := utf8.DecodeLastRuneInString(s[:j])
 		if unicode.IsSpace(r) {
-			return j - size
+			if j-size > floor {
+				return j - size
+			}
+			return i
 		}
 		j -= size
 	}
