@@ -46,7 +46,13 @@ type Filter = filter.Expr
 
 // ParseFilter parses a filter expression such as `year>=2020 AND lang=en`,
 // `tag in (go, rust)` or `draft != true`.
-func ParseFilter(s string) (Filter, error) { return filter.Parse(s) }
+func ParseFilter(s string) (Filter, error) {
+	e, err := filter.Parse(s)
+	if err != nil {
+		return Filter{}, invalidFilter{err}
+	}
+	return e, nil
+}
 
 // FusionOptions choose how hybrid search combines the two rankings: Method "rrf" (default),
 // "linear" or "relative"; Alpha, the weight of the lexical side in [0,1] (default 0.5); RRFK
@@ -308,7 +314,7 @@ func (c *Collection) queryVector(ctx context.Context, q Query) ([]float32, error
 		}
 		vs, err := c.embedder.Embed(ctx, []string{q.Text})
 		if err != nil {
-			return nil, fmt.Errorf("%w: embed query: %w", ErrInvalidQuery, err)
+			return nil, embedFailed(ErrInvalidQuery, "embed query", err)
 		}
 		if len(vs) != 1 {
 			return nil, fmt.Errorf("%w: embedder returned %d vectors for one query", ErrInvalidQuery, len(vs))
@@ -316,7 +322,7 @@ func (c *Collection) queryVector(ctx context.Context, q Query) ([]float32, error
 		v = vs[0]
 	}
 	if dim := c.vectorDim(); dim != 0 && len(v) != dim {
-		return nil, fmt.Errorf("%w: query vector has %d values, collection uses %d-d vectors", ErrInvalidQuery, len(v), dim)
+		return nil, fmt.Errorf("%w: %w: query vector has %d values, collection uses %d-d vectors", ErrInvalidQuery, ErrDimensionMismatch, len(v), dim)
 	}
 	for i, x := range v {
 		if math.IsNaN(float64(x)) || math.IsInf(float64(x), 0) {
@@ -332,7 +338,7 @@ func (c *Collection) filterLocked(q Query) (*bitset.Set, error) {
 	if q.Filter != "" {
 		e, err := filter.Parse(q.Filter)
 		if err != nil {
-			return nil, fmt.Errorf("%w: %w", ErrInvalidQuery, err)
+			return nil, fmt.Errorf("%w: %w", ErrInvalidFilter, err)
 		}
 		exprs = append(exprs, e)
 	}
@@ -343,7 +349,7 @@ func (c *Collection) filterLocked(q Query) (*bitset.Set, error) {
 	for _, e := range exprs {
 		s, err := c.meta.Eval(e, c.live)
 		if err != nil {
-			return nil, fmt.Errorf("%w: %w", ErrInvalidQuery, err)
+			return nil, fmt.Errorf("%w: %w", ErrInvalidFilter, err)
 		}
 		if allow == nil {
 			allow = s

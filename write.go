@@ -78,6 +78,12 @@ func (c *Collection) Delete(ctx context.Context, ids []string) (WriteReport, err
 	}
 	c.writeMu.Lock()
 	defer c.writeMu.Unlock()
+	return c.deleteLocked(ids)
+}
+
+// deleteLocked is Delete with c.writeMu held.
+func (c *Collection) deleteLocked(ids []string) (WriteReport, error) {
+	var rep WriteReport
 	if err := c.checkOpen(); err != nil {
 		return rep, err
 	}
@@ -260,7 +266,7 @@ func (c *Collection) embedDocs(ctx context.Context, batch []Document) error {
 		if err != nil {
 			errMu.Lock()
 			if firstErr == nil {
-				firstErr = fmt.Errorf("embed documents %q…: %w", batch[need[lo]].ID, err)
+				firstErr = embedFailed(ErrInvalidDocument, fmt.Sprintf("embed documents %q…", batch[need[lo]].ID), err)
 			}
 			errMu.Unlock()
 			return
@@ -285,7 +291,7 @@ func (c *Collection) checkVectorDims(batch []Document) error {
 			dim = len(v)
 		}
 		if len(v) != dim {
-			return fmt.Errorf("%w: document %q: field \"vector\" has %d values, collection uses %d-d vectors", ErrInvalidDocument, batch[i].ID, len(v), dim)
+			return fmt.Errorf("%w: %w: document %q: field \"vector\" has %d values, collection uses %d-d vectors", ErrInvalidDocument, ErrDimensionMismatch, batch[i].ID, len(v), dim)
 		}
 		if c.opts.Vector.Metric == "cosine" {
 			var s float64

@@ -51,7 +51,9 @@ func (e *LineError) Error() string {
 	if e.Line > 0 {
 		fmt.Fprintf(&b, ":%d", e.Line)
 	}
-	b.WriteString(": ")
+	if b.Len() > 0 {
+		b.WriteString(": ")
+	}
 	if e.Field != "" {
 		fmt.Fprintf(&b, "field %q: ", e.Field)
 	}
