@@ -25,7 +25,6 @@ func (t *table) add(o any) uint64 {
 	return t.next
 }
 
-
 func (t *table) get(h uint64) (any, bool) {
 	t.mu.RLock()
 	o, ok := t.objs[h]

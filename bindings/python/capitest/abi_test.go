@@ -198,7 +198,10 @@ func TestCollectionErrors(t *testing.T) {
 		t.Fatal(err)
 	}
 	nan := float32(math.NaN())
-	upsert := func(h uint64, docs string, vecs []float32, dim int) error { _, err := Upsert(h, docs, vecs, dim); return err }
+	upsert := func(h uint64, docs string, vecs []float32, dim int) error {
+		_, err := Upsert(h, docs, vecs, dim)
+		return err
+	}
 	search := func(h uint64, req string, vec []float32) error { _, err := Search(h, req, vec); return err }
 	cases := []struct {
 		name string
@@ -399,7 +402,10 @@ func TestIndexErrors(t *testing.T) {
 		{"search NaN", search([]float32{nan, 0, 0}, 1, 0), "invalid_field"},
 		{"k zero", search([]float32{1, 0, 0}, 0, 0), "invalid_field"},
 		{"negative ef", search([]float32{1, 0, 0}, 1, -1), "invalid_field"},
-		{"batch NaN", func() error { _, _, _, err := IndexSearchBatch(h, []float32{1, 0, 0, nan, 0, 0}, 3, 1, 0, 2); return err }(), "invalid_field"},
+		{"batch NaN", func() error {
+			_, _, _, err := IndexSearchBatch(h, []float32{1, 0, 0, nan, 0, 0}, 3, 1, 0, 2)
+			return err
+		}(), "invalid_field"},
 		{"no dimension", func() error { _, err := IndexCreate(`{}`); return err }(), "invalid_field"},
 		{"bad metric", func() error { _, err := IndexCreate(`{"dim": 3, "metric": "manhattan"}`); return err }(), "invalid_field"},
 		{"bad json", func() error { _, err := IndexCreate(`{"dim": `); return err }(), "bad_json"},
