@@ -338,6 +338,45 @@ func vajra_collection_flush(h C.vajra_handle) (e *C.vajra_error) {
 	return cError(c.c.Flush())
 }
 
+//export vajra_collection_embed
+func vajra_collection_embed(h C.vajra_handle, texts *C.char, textsLen C.size_t, out **C.float, count, dim *C.size_t) (e *C.vajra_error) {
+	defer guard(&e)
+	c, err := collectionOf(uint64(h))
+	if err != nil {
+		return cError(err)
+	}
+	if out == nil || count == nil || dim == nil {
+		return cError(failf(codeInvalidField, "NULL output pointer"))
+	}
+	var in []string
+	if err := decodeJSON(goBytes(texts, textsLen), &in, "texts"); err != nil {
+		return cError(err)
+	}
+	vecs, err := c.c.Embed(context.Background(), in)
+	if err != nil {
+		if codeOf(err) == codeInternal {
+			err = withCode(codeEmbedder, err)
+		}
+		return cError(err)
+	}
+	*out, *count, *dim = nil, C.size_t(len(vecs)), 0
+	if len(vecs) == 0 {
+		return nil
+	}
+	d := len(vecs[0])
+	p := C.malloc(C.size_t(4 * d * len(vecs)))
+	flat := unsafe.Slice((*float32)(p), d*len(vecs))
+	for i, v := range vecs {
+		if len(v) != d {
+			C.free(p)
+			return cError(failf(codeEmbedder, "the embedder returned vectors of %d and %d values", d, len(v)))
+		}
+		copy(flat[i*d:], v)
+	}
+	*out, *dim = (*C.float)(p), C.size_t(d)
+	return nil
+}
+
 //export vajra_collection_promote
 func vajra_collection_promote(h C.vajra_handle, profile *C.char, profileLen C.size_t) (e *C.vajra_error) {
 	defer guard(&e)

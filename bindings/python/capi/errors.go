@@ -22,6 +22,7 @@ const (
 	codeNoCollection = "collection_not_found"
 	codeExists       = "collection_exists"
 	codeNoVectors    = "mode_unavailable"
+	codeEmbedder     = "embedder_failed"
 	codeClosed       = "closed"
 	codeCorrupt      = "corrupt"
 	codeInternal     = "internal"

@@ -67,6 +67,9 @@ vajra_error *vajra_collection_stats(vajra_handle h, char **out, size_t *out_len)
 /* ids: the ids of the live documents, as a JSON array. */
 vajra_error *vajra_collection_ids(vajra_handle h, char **out, size_t *out_len);
 vajra_error *vajra_collection_flush(vajra_handle h);
+/* embed: the collection's embedding of texts (a JSON array of strings): *count rows of *dim
+ * float32 in a malloc'd array, as documents and queries get them. */
+vajra_error *vajra_collection_embed(vajra_handle h, char *texts, size_t texts_len, float **out, size_t *count, size_t *dim);
 /* promote: rebuild the vector index with another profile while the collection serves. */
 vajra_error *vajra_collection_promote(vajra_handle h, char *profile, size_t profile_len);
 /* check: verify a closed collection's files; out receives {"ok", "problems", "docs", ...}. */

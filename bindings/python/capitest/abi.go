@@ -187,6 +187,24 @@ func IDs(h uint64) (string, error) {
 // Flush calls vajra_collection_flush.
 func Flush(h uint64) error { return check(C.vajra_collection_flush(C.vajra_handle(h))) }
 
+// Embed calls vajra_collection_embed.
+func Embed(h uint64, texts string) ([][]float32, error) {
+	t, tn := cstr(texts)
+	defer free(t)
+	var out *C.float
+	var count, dim C.size_t
+	if err := check(C.vajra_collection_embed(C.vajra_handle(h), t, tn, &out, &count, &dim)); err != nil {
+		return nil, err
+	}
+	defer free(out)
+	flat := unsafe.Slice((*float32)(unsafe.Pointer(out)), int(count*dim))
+	vs := make([][]float32, count)
+	for i := range vs {
+		vs[i] = append([]float32(nil), flat[i*int(dim):(i+1)*int(dim)]...)
+	}
+	return vs, nil
+}
+
 // Promote calls vajra_collection_promote.
 func Promote(h uint64, profile string) error {
 	p, pn := cstr(profile)

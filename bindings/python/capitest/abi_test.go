@@ -255,6 +255,30 @@ func TestCollectionErrors(t *testing.T) {
 	}
 }
 
+func TestEmbed(t *testing.T) {
+	h, err := Create("", `{"embedder": {"kind": "hash", "dim": 16}}`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer Close(h)
+	vs, err := Embed(h, `["solar power", "wind"]`)
+	if err != nil || len(vs) != 2 || len(vs[0]) != 16 || fmt.Sprint(vs[0]) == fmt.Sprint(vs[1]) {
+		t.Fatalf("embed: %v %v", vs, err)
+	}
+	again, _ := Embed(h, `["solar power"]`)
+	if fmt.Sprint(again[0]) != fmt.Sprint(vs[0]) {
+		t.Error("the same text embedded differently")
+	}
+	lex, _ := Create("", "")
+	defer Close(lex)
+	if _, err := Embed(lex, `["x"]`); codeOf(err) != "mode_unavailable" {
+		t.Errorf("embed without an embedder: %v", err)
+	}
+	if _, err := Embed(h, `[1]`); codeOf(err) != "invalid_field" {
+		t.Errorf("embed of a number: %v", err)
+	}
+}
+
 func TestCollectionExists(t *testing.T) {
 	dir := t.TempDir()
 	h, err := Create(dir, "")

@@ -38,6 +38,7 @@ _SIGNATURES = {
     "vajra_collection_stats": [_H, _P, _P],
     "vajra_collection_ids": [_H, _P, _P],
     "vajra_collection_flush": [_H],
+    "vajra_collection_embed": [_H, _P, _S, _P, _P, _P],
     "vajra_collection_promote": [_H, _P, _S],
     "vajra_check": [_P, _S, _P, _P],
     "vajra_index_create": [_P, _S, _P],

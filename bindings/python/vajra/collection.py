@@ -244,6 +244,25 @@ class Collection:
         """Writes a snapshot now (writes are durable without it; this shortens reopening)."""
         lib().check(lib().collection_flush(self._h))
 
+    def embed(self, texts):
+        """The collection's embedding of texts (one row per text), as documents and queries
+        get it: a float32 numpy array when numpy is installed, else a list of lists."""
+        if isinstance(texts, str):
+            texts = [texts]
+        body = dumps(list(texts), "texts")
+        out, count, dim = ctypes.c_void_p(), ctypes.c_size_t(), ctypes.c_size_t()
+        L = lib()
+        L.check(L.collection_embed(self._h, body, len(body), ctypes.addressof(out), ctypes.addressof(count),
+                                   ctypes.addressof(dim)))
+        n, d = count.value, dim.value
+        try:
+            flat = (ctypes.c_float * (n * d)).from_address(out.value) if n * d else []
+            if _buffers.np is not None:
+                return _buffers.np.array(flat, dtype=_buffers.np.float32).reshape(n, d)
+            return [list(flat[i * d:(i + 1) * d]) for i in range(n)]
+        finally:
+            L.free(out)
+
     def promote(self, profile):
         """Rebuilds the vector index with another profile ("quality", "fast", "instant") while
         the collection keeps serving; returns when the new index is in place."""
