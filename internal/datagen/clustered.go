@@ -10,7 +10,6 @@ import (
 	"runtime"
 	"slices"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/vajrasearch/vajra/internal/storage"
@@ -126,8 +125,8 @@ func GenerateClustered(ctx context.Context, fsys storage.FS, dir string, o Clust
 	return meta, nil
 }
 
-// clusteredRun is one generation of base rows: workers take blocks in order, generate
-// and score them, and hand the encoded rows to the writer, which writes them in order.
+// clusteredRun is one generation of base rows: blocks are generated (and scored against
+// the queries) in parallel and written in order.
 type clusteredRun struct {
 	o      *ClusteredOptions
 	mix    *mixture
@@ -139,126 +138,63 @@ type clusteredRun struct {
 	truthTime time.Duration
 }
 
-// blockResult is a generated block, encoded as .fvecs rows, or the error that stopped it.
-type blockResult struct {
-	data []byte
-	err  error
+// clusteredScratch is one goroutine's working memory.
+type clusteredScratch struct {
+	latent, rotated []float64
+	rows            []float32
+	labels          []int32
 }
 
+// rotateRows is how many rows are generated and rotated at once: the rotation's input
+// rows stay in the L2 cache.
+const rotateRows = 64
+
 func (g *clusteredRun) run(ctx context.Context, w io.Writer) error {
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
 	o := g.o
+	dim := o.Dim
 	blocks := (o.N + blockRows - 1) / blockRows
-	threads := min(o.Threads, blocks)
-	// At most inflight blocks are generated but not yet written: the writer waits for the
-	// lowest, and blocks are taken in order, so the lowest is always being worked on.
-	inflight := 2*threads + 2
-	slots := make(chan struct{}, inflight)
-	free := make(chan []byte, inflight)
-	done := make([]chan blockResult, blocks)
-	for i := range done {
-		done[i] = make(chan blockResult, 1)
-	}
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	defer func() {
-		cancel()
-		wg.Wait()
-	}()
-	for range threads {
-		var st *topKState
+	threads := max(1, min(o.Threads, blocks))
+	scratch := make([]*clusteredScratch, threads)
+	for i := range scratch {
+		scratch[i] = &clusteredScratch{latent: make([]float64, rotateRows*dim), rotated: make([]float64, rotateRows*dim),
+			rows: make([]float32, blockRows*dim), labels: make([]int32, blockRows)}
 		if g.truth != nil {
-			st = g.truth.newState()
-			g.states = append(g.states, st)
+			g.states = append(g.states, g.truth.newState())
 		}
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			g.worker(ctx, st, &next, blocks, slots, free, done)
-		}()
 	}
 	written := 0
-	for b := range blocks {
-		var res blockResult
-		select {
-		case res = <-done[b]:
-		case <-ctx.Done():
-			return fmt.Errorf("generate: %w", ctx.Err())
+	return orderedBlocks(ctx, blocks, threads, func(worker, b int, buf []byte) ([]byte, error) {
+		s := scratch[worker]
+		first := b * blockRows
+		n := min(blockRows, o.N-first)
+		rng := newRNG(o.Seed, streamBase, b)
+		for r := 0; r < n; r += rotateRows {
+			m := min(rotateRows, n-r)
+			g.mix.sample(rng, m, s.rows[r*dim:(r+m)*dim], s.labels[r:r+m], s.latent, s.rotated)
 		}
-		if res.err != nil {
-			return res.err
+		var truthTime time.Duration
+		if g.truth != nil {
+			t0 := time.Now()
+			g.truth.add(g.states[worker], s.rows[:n*dim], first)
+			truthTime = time.Since(t0)
 		}
-		if _, err := w.Write(res.data); err != nil {
+		g.mu.Lock()
+		for _, c := range s.labels[:n] {
+			g.sizes[c]++
+		}
+		g.truthTime += truthTime
+		g.mu.Unlock()
+		return appendFvecs(buf, s.rows[:n*dim], dim), nil
+	}, func(b int, data []byte) error {
+		if _, err := w.Write(data); err != nil {
 			return err
 		}
 		written += min(blockRows, o.N-b*blockRows)
 		if o.Progress != nil {
 			o.Progress(written)
 		}
-		select {
-		case free <- res.data[:0]:
-		default:
-		}
-		<-slots
-	}
-	return nil
-}
-
-func (g *clusteredRun) worker(ctx context.Context, st *topKState, next *atomic.Int64, blocks int,
-	slots chan struct{}, free chan []byte, done []chan blockResult) {
-	dim := g.o.Dim
-	const sub = 64 // rows generated and rotated at once: the rotation's rows stay in L2
-	latent := make([]float64, sub*dim)
-	rotated := make([]float64, sub*dim)
-	rows := make([]float32, blockRows*dim)
-	labels := make([]int32, blockRows)
-	sizes := make([]int64, len(g.sizes))
-	var truthTime time.Duration
-	defer func() {
-		g.mu.Lock()
-		for i, s := range sizes {
-			g.sizes[i] += s
-		}
-		g.truthTime += truthTime
-		g.mu.Unlock()
-	}()
-	for {
-		select {
-		case slots <- struct{}{}:
-		case <-ctx.Done():
-			return
-		}
-		b := int(next.Add(1)) - 1
-		if b >= blocks {
-			return
-		}
-		first := b * blockRows
-		n := min(blockRows, g.o.N-first)
-		rng := newRNG(g.o.Seed, streamBase, b)
-		for r := 0; r < n; r += sub {
-			m := min(sub, n-r)
-			g.mix.sample(rng, m, rows[r*dim:(r+m)*dim], labels[r:r+m], latent, rotated)
-		}
-		for _, c := range labels[:n] {
-			sizes[c]++
-		}
-		if st != nil {
-			t0 := time.Now()
-			g.truth.add(st, rows[:n*dim], first)
-			truthTime += time.Since(t0)
-		}
-		var buf []byte
-		select {
-		case buf = <-free:
-		default:
-			buf = make([]byte, 0, n*(4+4*dim))
-		}
-		done[b] <- blockResult{data: appendFvecs(buf, rows[:n*dim], dim)}
-		if ctx.Err() != nil {
-			return
-		}
-	}
+		return nil
+	})
 }
 
 // medianSizes returns the smallest, median and largest cluster size.
