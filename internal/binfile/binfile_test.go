@@ -3,6 +3,7 @@ package binfile
 import (
 	"bytes"
 	"errors"
+	"strings"
 	"testing"
 
 	"github.com/vajrasearch/vajra/internal/corruption"
@@ -143,5 +144,79 @@ func TestViewsRoundTrip(t *testing.T) {
 	}
 	if _, err := Uint64s(make([]byte, 12)); !errors.Is(err, corruption.Err) {
 		t.Fatalf("12 bytes as uint64s: %v", err)
+	}
+}
+
+func TestTypedSections(t *testing.T) {
+	var buf bytes.Buffer
+	w, err := NewWriter(&buf, "TESTFILE", 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = w.Section("flts", Float32Bytes([]float32{1, 2, 3}))
+	_ = w.Section("u32s", Uint32Bytes([]uint32{4, 5}))
+	_ = w.Section("u64s", Uint64Bytes([]uint64{6}))
+	_ = w.Section("odd ", []byte{1, 2, 3})
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	f, err := Parse(buf.Bytes(), "TESTFILE", 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v, err := f.Float32s("flts", 3); err != nil || v[2] != 3 {
+		t.Fatalf("flts: %v %v", v, err)
+	}
+	if v, err := f.Uint32s("u32s", AnyLength); err != nil || len(v) != 2 || v[1] != 5 {
+		t.Fatalf("u32s: %v %v", v, err)
+	}
+	if v, err := f.Uint64s("u64s", 1); err != nil || v[0] != 6 {
+		t.Fatalf("u64s: %v %v", v, err)
+	}
+	bad := []struct {
+		name string
+		read func() error
+		says string
+	}{
+		{"wrong count", func() error { _, err := f.Float32s("flts", 4); return err }, `"flts" has 3 float32 values, want 4`},
+		{"missing", func() error { _, err := f.Uint32s("none", 1); return err }, `missing section "none"`},
+		{"partial value", func() error { _, err := f.Uint32s("odd ", AnyLength); return err }, `section "odd "`},
+		{"wider type", func() error { _, err := f.Uint64s("flts", AnyLength); return err }, `section "flts"`},
+	}
+	for _, c := range bad {
+		err := c.read()
+		if !errors.Is(err, corruption.Err) || !strings.Contains(err.Error(), c.says) {
+			t.Errorf("%s: got %v, want corruption.Err saying %s", c.name, err, c.says)
+		}
+	}
+}
+
+func TestPadAlignsNextPayload(t *testing.T) {
+	for _, lead := range []int{0, 1, 7, 8, 13, 63, 64, 100} {
+		for _, align := range []uint64{8, 64, 4096} {
+			var buf bytes.Buffer
+			w, _ := NewWriter(&buf, "TESTFILE", 1)
+			_ = w.Section("lead", make([]byte, lead))
+			if err := w.Pad("algn", align); err != nil {
+				t.Fatal(err)
+			}
+			at := w.Written() + 12
+			at += (8 - at%8) % 8
+			_ = w.Section("data", []byte{1})
+			if err := w.Close(); err != nil {
+				t.Fatal(err)
+			}
+			if uint64(at)%align != 0 || buf.Bytes()[at] != 1 {
+				t.Fatalf("lead %d align %d: payload at %d", lead, align, at)
+			}
+			if int64(buf.Len()) != w.Written() {
+				t.Fatalf("Written %d, wrote %d", w.Written(), buf.Len())
+			}
+		}
+	}
+	var buf bytes.Buffer
+	w, _ := NewWriter(&buf, "TESTFILE", 1)
+	if err := w.Pad("algn", 12); err == nil {
+		t.Fatal("alignment 12 accepted")
 	}
 }

@@ -137,14 +137,10 @@ func decodeSegment(data []byte) (*Segment, error) {
 	}
 
 	u32 := func(i int, want uint64) ([]uint32, error) {
-		v, err := binfile.Uint32s(sec[i])
-		if err != nil {
-			return nil, fmt.Errorf("section %s: %w", segTags[i], err)
+		if want > math.MaxInt {
+			return nil, corruption.Errorf("section %s: %d entries", segTags[i], want)
 		}
-		if uint64(len(v)) != want {
-			return nil, corruption.Errorf("section %s has %d entries, want %d", segTags[i], len(v), want)
-		}
-		return v, nil
+		return f.Uint32s(segTags[i], int(want))
 	}
 	if s.ids, err = u32(1, uint64(nDocs)); err != nil {
 		return nil, err
