@@ -2,7 +2,6 @@ package vector
 
 import (
 	"context"
-	"fmt"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -64,38 +63,47 @@ type batch struct {
 // Add inserts labels[i] with vector vecs[i*Dim:(i+1)*Dim] for every i, using Threads
 // goroutines. A label already present is replaced (its old node is tombstoned and the new
 // vector inserted); a label repeated within the call keeps its last vector. The whole batch
-// is validated first: on a bad vector (wrong length, NaN or infinity, zero under cosine) the
-// error names its label and nothing is inserted. If ctx is cancelled the insert stops
-// between internal batches, keeping the vectors inserted so far, and returns ctx's error.
+// is validated first: on a bad vector (wrong length, NaN or infinity, zero under cosine, a
+// squared norm beyond MaxNormSq under L2 or inner product) the error names its label and
+// nothing is inserted. If ctx is cancelled the insert stops between internal batches,
+// keeping the vectors inserted so far, and returns ctx's error.
 func (h *HNSW) Add(ctx context.Context, labels []uint32, vecs []float32) error {
-	order, err := h.beginAdd(ctx, labels, vecs)
-	if err != nil {
-		return err
-	}
-	threads := h.opts.threads()
-	for off := 0; off < len(order); {
-		if err := ctx.Err(); err != nil {
-			return fmt.Errorf("add: %w", err)
-		}
-		n := min(h.batchSize(len(h.labels)), len(order)-off)
-		b := h.prepareBatch(labels, vecs, order[off:off+n])
-		h.linkBatch(b, threads)
-		h.applyBatch(b, threads)
-		off += n
-	}
-	return nil
+	_, err := h.add(ctx, labels, vecs, acceptSafe, unlocked{})
+	return err
 }
 
-// beginAdd validates a batch, repairs the graph if deletes call for it, reserves room and
-// returns the positions to insert, in order.
-func (h *HNSW) beginAdd(ctx context.Context, labels []uint32, vecs []float32) ([]int32, error) {
-	if err := h.validateBatch(labels, vecs); err != nil {
-		return nil, err
+func (h *HNSW) add(ctx context.Context, labels []uint32, vecs []float32, acc acceptance, publish sync.Locker) (int, error) {
+	if err := h.checkBatch(labels, vecs, acc); err != nil {
+		return 0, err
 	}
-	if err := h.maybeCompact(ctx); err != nil {
-		return nil, err
+	if err := h.compact(ctx, false, publish); err != nil {
+		return 0, err
 	}
-	return h.planAdd(labels), nil
+	publish.Lock()
+	order := h.planAdd(labels)
+	publish.Unlock()
+	threads := h.opts.threads()
+	for off := 0; off < len(order); {
+		if err := cancelled(ctx, "add"); err != nil {
+			// order is increasing, so replaying labels up to the last inserted position
+			// reproduces what was applied.
+			done := 0
+			if off > 0 {
+				done = int(order[off-1]) + 1
+			}
+			return done, err
+		}
+		n := min(h.batchSize(len(h.labels)), len(order)-off)
+		publish.Lock()
+		b := h.prepareBatch(labels, vecs, order[off:off+n])
+		publish.Unlock()
+		h.linkBatch(b, threads)
+		publish.Lock()
+		h.applyBatch(b, threads)
+		publish.Unlock()
+		off += n
+	}
+	return len(labels), nil
 }
 
 // planAdd reserves room for a validated batch and returns the positions to insert, in
@@ -164,8 +172,8 @@ func (h *HNSW) prepareBatch(labels []uint32, vecs []float32, idx []int32) *batch
 		h.upperOff = append(h.upperOff, off)
 		n := len(h.vecs)
 		h.vecs = h.vecs[:n+h.dim]
-		// Validated by beginAdd, so prepare cannot fail.
-		_ = h.metric.prepare(h.vecs[n:], vecs[int(i)*h.dim:(int(i)+1)*h.dim])
+		// Validated by add, so prepare cannot fail.
+		_ = h.metric.prepare(h.vecs[n:], vecs[int(i)*h.dim:(int(i)+1)*h.dim], acceptStored)
 		h.links0 = extend(h.links0, h.stride0)
 	}
 	if words := (len(h.labels) + 63) / 64; len(h.dead) < words {

@@ -2,8 +2,9 @@ package vector
 
 import (
 	"context"
-	"fmt"
 	"slices"
+	"sync"
+	"sync/atomic"
 )
 
 // Delete removes labels from the index and returns how many were present. Deleted vectors
@@ -25,13 +26,6 @@ func (h *HNSW) Delete(labels []uint32) int {
 	return n
 }
 
-func (h *HNSW) maybeCompact(ctx context.Context) error {
-	if !h.compactDue() {
-		return nil
-	}
-	return h.Compact(ctx)
-}
-
 // Compact repairs the graph around deleted nodes and removes them, renumbering the live
 // nodes in their original order (so the result is deterministic). Every live node that
 // linked to a deleted one gets a fresh list, chosen with the insert heuristic among its
@@ -40,29 +34,58 @@ func (h *HNSW) maybeCompact(ctx context.Context) error {
 // and compacts in place, without a second copy of the arenas. On a cancelled ctx it
 // returns before changing anything.
 func (h *HNSW) Compact(ctx context.Context) error {
-	if h.nDead == 0 {
+	return h.compact(ctx, true, unlocked{})
+}
+
+// compact compacts when forced or due. Planning only reads the graph, so it runs without
+// publish; the arenas are made private first and the plan applied under it.
+func (h *HNSW) compact(ctx context.Context, force bool, publish sync.Locker) error {
+	if h.nDead == 0 || (!force && !h.compactDue()) {
 		return nil
 	}
-	if err := ctx.Err(); err != nil {
-		return fmt.Errorf("compact: %w", err)
+	if err := cancelled(ctx, "compact"); err != nil {
+		return err
 	}
+	publish.Lock()
 	h.own()
-	h.applyRepair(h.planRepair())
+	publish.Unlock()
+	plan, err := h.planRepair(ctx)
+	if err != nil {
+		return err
+	}
+	publish.Lock()
+	h.applyRepair(plan)
+	publish.Unlock()
 	return nil
 }
 
+// repairCheckEvery is how many nodes a repair plans between looks at its context.
+const repairCheckEvery = 1024
+
 // planRepair computes new lists for every live node with a deleted neighbour. It only
-// reads the graph, so searches may run alongside it.
-func (h *HNSW) planRepair() []*scratch {
-	return h.forEachParallel(h.opts.threads(), len(h.labels), 64, func(s *scratch, i int) {
+// reads the graph, so searches may run alongside it. A cancelled ctx abandons the plan.
+func (h *HNSW) planRepair(ctx context.Context) ([]*scratch, error) {
+	var stop atomic.Bool
+	scr := h.forEachParallel(h.opts.threads(), len(h.labels), 64, func(s *scratch, i int) {
+		if i%repairCheckEvery == 0 && ctx.Err() != nil {
+			stop.Store(true)
+		}
 		node := uint32(i)
-		if h.isDead(node) {
+		if stop.Load() || h.isDead(node) {
 			return
 		}
 		for l := int(h.levels[node]); l >= 0; l-- {
 			h.repairList(s, node, l)
 		}
 	})
+	if stop.Load() {
+		for _, s := range scr {
+			s.relinks, s.relinkIDs = s.relinks[:0], s.relinkIDs[:0]
+			h.pool.put(s)
+		}
+		return nil, cancelled(ctx, "compact")
+	}
+	return scr, nil
 }
 
 // applyRepair writes the planned lists and drops the deleted nodes.
@@ -75,6 +98,19 @@ func (h *HNSW) applyRepair(scr []*scratch) {
 		h.pool.put(s)
 	}
 	h.dropDead()
+}
+
+// live copies the live labels and vectors, in node order.
+func (h *HNSW) live() ([]uint32, []float32) {
+	labels := make([]uint32, 0, h.Len())
+	vecs := make([]float32, 0, h.Len()*h.dim)
+	for i, label := range h.labels {
+		if !h.isDead(uint32(i)) {
+			labels = append(labels, label)
+			vecs = append(vecs, h.vec(uint32(i))...)
+		}
+	}
+	return labels, vecs
 }
 
 // compactDue reports whether tombstones have passed Options.RepairAt.

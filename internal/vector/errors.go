@@ -15,6 +15,9 @@ var (
 	ErrZeroVector = errors.New("zero vector under cosine metric")
 	// ErrNotFinite reports a NaN or infinite component.
 	ErrNotFinite = errors.New("vector has a NaN or infinite component")
+	// ErrOverflow reports an L2 or inner-product vector so long (squared norm above
+	// MaxNormSq) that distances to it could overflow float32.
+	ErrOverflow = errors.New("vector too large: distances would overflow float32")
 	// ErrNotFound reports a label that is not in the index.
 	ErrNotFound = errors.New("label not found")
 	// ErrBadOptions reports options that fail Validate.

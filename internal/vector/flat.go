@@ -14,23 +14,25 @@ import (
 // Concurrency is as for HNSW: searches may run concurrently with each other, writes must
 // be exclusive.
 type Flat struct {
-	dim    int
-	metric Metric
-	vecs   []float32 // slot i's vector at [i*dim, (i+1)*dim)
-	labels []uint32  // slot → label
-	lookup labelTable
-	pool   scratchPool
+	rows
+	opts Options // Profile is ProfileExact; the rest is kept for a promotion to a graph
 }
 
 // NewFlat returns an empty exact index.
 func NewFlat(dim int, m Metric) (*Flat, error) {
-	if dim < 1 || dim > maxDim {
-		return nil, fmt.Errorf("%w: Dim %d out of range [1, %d]", ErrBadOptions, dim, maxDim)
+	return newFlat(Options{Dim: dim, Metric: m})
+}
+
+// newFlat returns an empty exact index for o.Dim and o.Metric, keeping the rest of o.
+func newFlat(o Options) (*Flat, error) {
+	if o.Dim < 1 || o.Dim > maxDim {
+		return nil, fmt.Errorf("%w: Dim %d out of range [1, %d]", ErrBadOptions, o.Dim, maxDim)
 	}
-	if !m.valid() {
-		return nil, fmt.Errorf("%w: unknown metric %d", ErrBadOptions, m)
+	if !o.Metric.valid() {
+		return nil, fmt.Errorf("%w: unknown metric %d", ErrBadOptions, o.Metric)
 	}
-	return &Flat{dim: dim, metric: m}, nil
+	o.Profile = ProfileExact
+	return &Flat{rows: rows{dim: o.Dim, metric: o.Metric}, opts: o}, nil
 }
 
 // Dim returns the vector dimension.
@@ -39,44 +41,34 @@ func (f *Flat) Dim() int { return f.dim }
 // Metric returns the distance the index ranks by.
 func (f *Flat) Metric() Metric { return f.metric }
 
+func (f *Flat) options() Options { return f.opts }
+
+// SetThreads sets the goroutines a promotion from this index uses (0: GOMAXPROCS).
+func (f *Flat) SetThreads(n int) { f.opts.Threads = max(n, 0) }
+
 // Len returns the number of vectors.
 func (f *Flat) Len() int { return len(f.labels) }
 
-// Contains reports whether label is in the index.
-func (f *Flat) Contains(label uint32) bool { _, ok := f.lookup.get(label); return ok }
-
-// Vector returns a copy of the stored vector of label (normalised under cosine).
-func (f *Flat) Vector(label uint32) ([]float32, bool) {
-	s, ok := f.lookup.get(label)
-	if !ok {
-		return nil, false
-	}
-	return append([]float32(nil), f.vecs[int(s)*f.dim:int(s+1)*f.dim]...), true
-}
-
 // MemoryBytes returns the bytes held by the vectors, labels, label table and scratch.
-func (f *Flat) MemoryBytes() int64 {
-	return int64(cap(f.vecs))*4 + int64(cap(f.labels))*4 + f.lookup.memoryBytes() + f.pool.memoryBytes()
-}
+func (f *Flat) MemoryBytes() int64 { return f.rows.memoryBytes() }
 
 // Add inserts or replaces vectors, with the same contract as HNSW.Add: the batch is
 // validated first and nothing is inserted if any vector is bad. It does not block, so ctx
 // is only checked before starting.
 func (f *Flat) Add(ctx context.Context, labels []uint32, vecs []float32) error {
-	if err := ctx.Err(); err != nil {
-		return fmt.Errorf("add: %w", err)
+	_, err := f.add(ctx, labels, vecs, acceptSafe, unlocked{})
+	return err
+}
+
+func (f *Flat) add(ctx context.Context, labels []uint32, vecs []float32, acc acceptance, publish sync.Locker) (int, error) {
+	if err := cancelled(ctx, "add"); err != nil {
+		return 0, err
 	}
-	if len(vecs) != len(labels)*f.dim {
-		return fmt.Errorf("%w: %d floats for %d labels of dimension %d", ErrDimMismatch, len(vecs), len(labels), f.dim)
+	if err := f.checkBatch(labels, vecs, acc); err != nil {
+		return 0, err
 	}
-	for i, label := range labels {
-		if err := checkVector(f.metric, vecs[i*f.dim:(i+1)*f.dim]); err != nil {
-			return fmt.Errorf("vector %d: %w", label, err)
-		}
-	}
-	if len(f.labels)+len(labels) > maxNodes {
-		return fmt.Errorf("%w: index would exceed %d vectors", ErrBadOptions, maxNodes)
-	}
+	publish.Lock()
+	defer publish.Unlock()
 	maxLabel := uint32(0)
 	for _, l := range labels {
 		maxLabel = max(maxLabel, l)
@@ -95,9 +87,9 @@ func (f *Flat) Add(ctx context.Context, labels []uint32, vecs []float32) error {
 			f.vecs = f.vecs[:len(f.vecs)+f.dim]
 			f.lookup.set(label, slot)
 		}
-		_ = f.metric.prepare(f.vecs[int(slot)*f.dim:int(slot+1)*f.dim], v)
+		_ = f.metric.prepare(f.vec(slot), v, acceptStored)
 	}
-	return nil
+	return len(labels), nil
 }
 
 // Delete removes labels and returns how many were present. The last vector moves into
@@ -114,7 +106,7 @@ func (f *Flat) Delete(labels []uint32) int {
 		if slot != last {
 			moved := f.labels[last]
 			f.labels[slot] = moved
-			copy(f.vecs[int(slot)*f.dim:int(slot+1)*f.dim], f.vecs[int(last)*f.dim:])
+			copy(f.vec(slot), f.vec(last))
 			f.lookup.set(moved, slot)
 		}
 		f.labels = f.labels[:last]
@@ -122,6 +114,14 @@ func (f *Flat) Delete(labels []uint32) int {
 		n++
 	}
 	return n
+}
+
+// compact has nothing to do: deletes leave no tombstones.
+func (f *Flat) compact(context.Context, bool, sync.Locker) error { return nil }
+
+// live copies the labels and vectors, in slot order.
+func (f *Flat) live() ([]uint32, []float32) {
+	return append([]uint32(nil), f.labels...), append([]float32(nil), f.vecs...)
 }
 
 // Search returns the k nearest vectors to q that pass o.Filter, nearest first (o.Ef is
@@ -132,48 +132,17 @@ func (f *Flat) Search(q []float32, k int, o SearchOptions) ([]Hit, error) {
 
 // SearchInto is Search appending to dst[:0].
 func (f *Flat) SearchInto(dst []Hit, q []float32, k int, o SearchOptions) ([]Hit, error) {
-	dst = dst[:0]
-	if len(q) != f.dim {
-		return dst, fmt.Errorf("query: %w: length %d, index dimension %d", ErrDimMismatch, len(q), f.dim)
-	}
-	s := f.pool.get()
-	defer f.pool.put(s)
-	if cap(s.q) < f.dim {
-		s.q = make([]float32, f.dim)
-	}
-	s.q = s.q[:f.dim]
-	if err := f.metric.prepare(s.q, q); err != nil {
-		return dst, fmt.Errorf("query: %w", err)
-	}
-	if k <= 0 || len(f.labels) == 0 {
-		return dst, nil
-	}
-	for _, c := range f.scan(s, s.q, k, o.Filter) {
-		dst = append(dst, Hit{Label: f.labels[c.id], Distance: f.metric.reported(c.d)})
-	}
-	return dst, nil
+	return f.rows.searchInto(f, dst, q, k, o)
 }
 
 // SearchByLabel returns the k nearest vectors to the stored vector of label, the label
 // itself left out, or an error wrapping ErrNotFound.
 func (f *Flat) SearchByLabel(dst []Hit, label uint32, k int, o SearchOptions) ([]Hit, error) {
-	dst = dst[:0]
-	slot, ok := f.lookup.get(label)
-	if !ok {
-		return dst, fmt.Errorf("vector %d: %w", label, ErrNotFound)
-	}
-	if k <= 0 {
-		return dst, nil
-	}
-	s := f.pool.get()
-	defer f.pool.put(s)
-	s.q = append(s.q[:0], f.vecs[int(slot)*f.dim:int(slot+1)*f.dim]...)
-	for _, c := range f.scan(s, s.q, k+1, o.Filter) {
-		if c.id != slot && len(dst) < k {
-			dst = append(dst, Hit{Label: f.labels[c.id], Distance: f.metric.reported(c.d)})
-		}
-	}
-	return dst, nil
+	return f.rows.searchByLabel(f, dst, label, k, o)
+}
+
+func (f *Flat) nearest(s *scratch, q []float32, k int, o SearchOptions) []cand {
+	return f.scan(s, q, k, o.Filter)
 }
 
 // scan scores every slot the filter allows and returns the k nearest, sorted.

@@ -1,7 +1,6 @@
 package vector
 
 import (
-	"fmt"
 	"math"
 	"sync"
 )
@@ -15,21 +14,17 @@ import (
 // other; Add, Delete and Compact must not run concurrently with anything. Index wraps an
 // HNSW for mixed use.
 type HNSW struct {
+	rows     // node i's vector, label and label-table entry; cosine vectors normalised
 	opts     Options
-	dim      int
-	metric   Metric
 	m, m0    int
 	stride0  int // m0 + 1 uint32s per level-0 list
 	strideU  int // m + 1 uint32s per upper-level list
 	levelMul float64
 
-	vecs     []float32 // node i's vector at [i*dim, (i+1)*dim); cosine vectors normalised
-	links0   []uint32  // node i's level-0 list at [i*stride0, (i+1)*stride0)
-	levels   []uint8   // top level of each node
-	upperOff []uint32  // start of node i's level-1 list in upper (levels[i] > 0 only)
-	upper    []uint32  // lists of levels 1..levels[i], strideU apart
-	labels   []uint32  // node → label
-	lookup   labelTable
+	links0   []uint32 // node i's level-0 list at [i*stride0, (i+1)*stride0)
+	levels   []uint8  // top level of each node
+	upperOff []uint32 // start of node i's level-1 list in upper (levels[i] > 0 only)
+	upper    []uint32 // lists of levels 1..levels[i], strideU apart
 	dead     []uint64 // tombstones, one bit a node
 	nDead    int
 
@@ -40,8 +35,6 @@ type HNSW struct {
 	// borrowed is set while the arenas alias a byte slice given to ReadHNSW; the first
 	// mutation copies them.
 	borrowed bool
-
-	pool scratchPool
 }
 
 // NewHNSW returns an empty index. o is completed with EnsureDefaults and then validated.
@@ -55,9 +48,8 @@ func NewHNSW(o Options) (*HNSW, error) {
 
 func newHNSW(o Options) *HNSW {
 	return &HNSW{
+		rows:     rows{dim: o.Dim, metric: o.Metric},
 		opts:     o,
-		dim:      o.Dim,
-		metric:   o.Metric,
 		m:        o.M,
 		m0:       o.M0,
 		stride0:  o.M0 + 1,
@@ -70,6 +62,12 @@ func newHNSW(o Options) *HNSW {
 // Options returns the options the index was built with (defaults filled in).
 func (h *HNSW) Options() Options { return h.opts }
 
+func (h *HNSW) options() Options { return h.opts }
+
+// SetThreads changes the number of goroutines later writes use (0 means GOMAXPROCS); files
+// do not store it.
+func (h *HNSW) SetThreads(n int) { h.opts.Threads = max(n, 0) }
+
 // Len returns the number of live (not deleted) vectors.
 func (h *HNSW) Len() int { return len(h.labels) - h.nDead }
 
@@ -79,33 +77,11 @@ func (h *HNSW) Nodes() int { return len(h.labels) }
 // Deleted returns the number of deleted nodes still in the graph.
 func (h *HNSW) Deleted() int { return h.nDead }
 
-// Contains reports whether label is live in the index.
-func (h *HNSW) Contains(label uint32) bool {
-	_, ok := h.lookup.get(label)
-	return ok
-}
-
-// Vector returns a copy of the stored vector of label (normalised under cosine).
-func (h *HNSW) Vector(label uint32) ([]float32, bool) {
-	n, ok := h.lookup.get(label)
-	if !ok {
-		return nil, false
-	}
-	return append([]float32(nil), h.vec(n)...), true
-}
-
 // MemoryBytes returns the bytes held by the index's arenas, link lists, label table,
 // tombstones and pooled search scratch: what a resident index costs beyond the Go runtime.
 func (h *HNSW) MemoryBytes() int64 {
-	b := int64(cap(h.vecs))*4 + int64(cap(h.links0))*4 + int64(cap(h.levels)) +
-		int64(cap(h.upperOff))*4 + int64(cap(h.upper))*4 + int64(cap(h.labels))*4 +
-		int64(cap(h.dead))*8 + h.lookup.memoryBytes()
-	return b + h.pool.memoryBytes()
-}
-
-func (h *HNSW) vec(node uint32) []float32 {
-	off := int(node) * h.dim
-	return h.vecs[off : off+h.dim : off+h.dim]
+	return h.rows.memoryBytes() + int64(cap(h.links0))*4 + int64(cap(h.levels)) +
+		int64(cap(h.upperOff))*4 + int64(cap(h.upper))*4 + int64(cap(h.dead))*8
 }
 
 func (h *HNSW) isDead(node uint32) bool { return h.dead[node>>6]&(1<<(node&63)) != 0 }
@@ -201,37 +177,6 @@ func growTo[T any](s []T, c int) []T {
 	g := make([]T, len(s), c)
 	copy(g, s)
 	return g
-}
-
-// validateBatch checks a batch before anything is inserted.
-func (h *HNSW) validateBatch(labels []uint32, vecs []float32) error {
-	if len(vecs) != len(labels)*h.dim {
-		return fmt.Errorf("%w: %d floats for %d labels of dimension %d", ErrDimMismatch, len(vecs), len(labels), h.dim)
-	}
-	if len(h.labels)+len(labels) > maxNodes {
-		return fmt.Errorf("%w: index would exceed %d nodes", ErrBadOptions, maxNodes)
-	}
-	for i, label := range labels {
-		if err := checkVector(h.metric, vecs[i*h.dim:(i+1)*h.dim]); err != nil {
-			return fmt.Errorf("vector %d: %w", label, err)
-		}
-	}
-	return nil
-}
-
-// checkVector validates v without writing anything.
-func checkVector(m Metric, v []float32) error {
-	var sum float64
-	for _, x := range v {
-		if math.IsNaN(float64(x)) || math.IsInf(float64(x), 0) {
-			return ErrNotFinite
-		}
-		sum += float64(x) * float64(x)
-	}
-	if m == Cosine && sum == 0 {
-		return ErrZeroVector
-	}
-	return nil
 }
 
 // scratchPool hands out per-search scratch. A mutex-guarded free list rather than a

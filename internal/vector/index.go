@@ -19,9 +19,7 @@ import (
 type Index struct {
 	writeMu sync.Mutex   // serialises writers
 	mu      sync.RWMutex // searches versus the steps that change published state
-	opts    Options
-	graph   *HNSW // exactly one of graph and flat is set
-	flat    *Flat
+	b       backing
 
 	promoting atomic.Bool
 	logging   bool      // guarded by writeMu: record writes for a running Promote
@@ -38,97 +36,46 @@ type indexOp struct {
 // NewIndex returns an empty index. With o.Profile == ProfileExact it keeps a Flat index
 // (nothing to build, exact answers) until promoted; otherwise an HNSW graph.
 func NewIndex(o Options) (*Index, error) {
-	g, f, err := newBacking(o)
+	b, err := newBacking(o)
 	if err != nil {
 		return nil, err
 	}
-	x := &Index{graph: g, flat: f}
-	x.opts = x.currentOptions(o)
-	return x, nil
-}
-
-func newBacking(o Options) (*HNSW, *Flat, error) {
-	if o.Profile == ProfileExact {
-		f, err := NewFlat(o.Dim, o.Metric)
-		return nil, f, err
-	}
-	g, err := NewHNSW(o)
-	return g, nil, err
-}
-
-// currentOptions returns the options describing the backing index.
-func (x *Index) currentOptions(o Options) Options {
-	if x.graph != nil {
-		return x.graph.Options()
-	}
-	o.Profile = ProfileExact
-	return o
+	return &Index{b: b}, nil
 }
 
 // Options returns the options of the current backing index (Profile tells which).
 func (x *Index) Options() Options {
 	x.mu.RLock()
 	defer x.mu.RUnlock()
-	return x.opts
+	return x.b.options()
 }
 
 // Add inserts or replaces vectors; see HNSW.Add for the contract.
 func (x *Index) Add(ctx context.Context, labels []uint32, vecs []float32) error {
+	return x.add(ctx, labels, vecs, acceptSafe)
+}
+
+// AddLogged is Add for vectors that a log or a saved index already holds: it refuses
+// what no version of this package ever accepted (wrong length, NaN or infinity, zero
+// under cosine) but not a squared norm beyond MaxNormSq, which versions before that limit
+// stored. Refusing those would leave such a log unreadable; searches stay well-defined
+// with them (a distance that is NaN ranks last), they are only of little use. Everything
+// new goes through Add.
+func (x *Index) AddLogged(ctx context.Context, labels []uint32, vecs []float32) error {
+	return x.add(ctx, labels, vecs, acceptStored)
+}
+
+func (x *Index) add(ctx context.Context, labels []uint32, vecs []float32, acc acceptance) error {
 	x.writeMu.Lock()
 	defer x.writeMu.Unlock()
-	done, err := x.addLocked(ctx, labels, vecs)
+	done, err := x.b.add(ctx, labels, vecs, acc, &x.mu)
 	if x.logging && done > 0 {
 		x.log = append(x.log, indexOp{
 			labels: append([]uint32(nil), labels[:done]...),
-			vecs:   append([]float32(nil), vecs[:done*x.opts.Dim]...),
+			vecs:   append([]float32(nil), vecs[:done*x.b.options().Dim]...),
 		})
 	}
 	return err
-}
-
-// addLocked runs an Add with writeMu held and returns how many leading entries of labels
-// it applied (all of them, or a prefix when ctx stopped it).
-func (x *Index) addLocked(ctx context.Context, labels []uint32, vecs []float32) (int, error) {
-	if x.flat != nil {
-		x.mu.Lock()
-		defer x.mu.Unlock()
-		if err := x.flat.Add(ctx, labels, vecs); err != nil {
-			return 0, err
-		}
-		return len(labels), nil
-	}
-	h := x.graph
-	if err := h.validateBatch(labels, vecs); err != nil {
-		return 0, err
-	}
-	if err := x.compactLocked(ctx, false); err != nil {
-		return 0, err
-	}
-	x.mu.Lock()
-	order := h.planAdd(labels)
-	x.mu.Unlock()
-	threads := h.opts.threads()
-	for off := 0; off < len(order); {
-		if err := ctx.Err(); err != nil {
-			// order is increasing, so replaying labels up to the last inserted position
-			// reproduces what was applied.
-			done := 0
-			if off > 0 {
-				done = int(order[off-1]) + 1
-			}
-			return done, fmt.Errorf("add: %w", err)
-		}
-		n := min(h.batchSize(len(h.labels)), len(order)-off)
-		x.mu.Lock()
-		b := h.prepareBatch(labels, vecs, order[off:off+n])
-		x.mu.Unlock()
-		h.linkBatch(b, threads)
-		x.mu.Lock()
-		h.applyBatch(b, threads)
-		x.mu.Unlock()
-		off += n
-	}
-	return len(labels), nil
 }
 
 // Delete removes labels and returns how many were present.
@@ -136,12 +83,7 @@ func (x *Index) Delete(labels []uint32) int {
 	x.writeMu.Lock()
 	defer x.writeMu.Unlock()
 	x.mu.Lock()
-	var n int
-	if x.flat != nil {
-		n = x.flat.Delete(labels)
-	} else {
-		n = x.graph.Delete(labels)
-	}
+	n := x.b.Delete(labels)
 	x.mu.Unlock()
 	if x.logging && n > 0 {
 		x.log = append(x.log, indexOp{del: true, labels: append([]uint32(nil), labels...)})
@@ -154,26 +96,7 @@ func (x *Index) Delete(labels []uint32) int {
 func (x *Index) Compact(ctx context.Context) error {
 	x.writeMu.Lock()
 	defer x.writeMu.Unlock()
-	return x.compactLocked(ctx, true)
-}
-
-// compactLocked compacts when forced or due, planning without the write lock.
-func (x *Index) compactLocked(ctx context.Context, force bool) error {
-	h := x.graph
-	if h == nil || h.nDead == 0 || (!force && !h.compactDue()) {
-		return nil
-	}
-	if err := ctx.Err(); err != nil {
-		return fmt.Errorf("compact: %w", err)
-	}
-	x.mu.Lock()
-	h.own()
-	x.mu.Unlock()
-	plan := h.planRepair()
-	x.mu.Lock()
-	h.applyRepair(plan)
-	x.mu.Unlock()
-	return nil
+	return x.b.compact(ctx, true, &x.mu)
 }
 
 // Search returns the k nearest live vectors to q.
@@ -185,10 +108,7 @@ func (x *Index) Search(q []float32, k int, o SearchOptions) ([]Hit, error) {
 func (x *Index) SearchInto(dst []Hit, q []float32, k int, o SearchOptions) ([]Hit, error) {
 	x.mu.RLock()
 	defer x.mu.RUnlock()
-	if x.flat != nil {
-		return x.flat.SearchInto(dst, q, k, o)
-	}
-	return x.graph.SearchInto(dst, q, k, o)
+	return x.b.SearchInto(dst, q, k, o)
 }
 
 // SearchByLabel returns the k nearest live vectors to the stored vector of label, the label
@@ -196,77 +116,52 @@ func (x *Index) SearchInto(dst []Hit, q []float32, k int, o SearchOptions) ([]Hi
 func (x *Index) SearchByLabel(dst []Hit, label uint32, k int, o SearchOptions) ([]Hit, error) {
 	x.mu.RLock()
 	defer x.mu.RUnlock()
-	if x.flat != nil {
-		return x.flat.SearchByLabel(dst, label, k, o)
-	}
-	return x.graph.SearchByLabel(dst, label, k, o)
+	return x.b.SearchByLabel(dst, label, k, o)
 }
 
 // Len returns the number of live vectors.
 func (x *Index) Len() int {
 	x.mu.RLock()
 	defer x.mu.RUnlock()
-	if x.flat != nil {
-		return x.flat.Len()
-	}
-	return x.graph.Len()
+	return x.b.Len()
 }
 
 // Contains reports whether label is live.
 func (x *Index) Contains(label uint32) bool {
 	x.mu.RLock()
 	defer x.mu.RUnlock()
-	if x.flat != nil {
-		return x.flat.Contains(label)
-	}
-	return x.graph.Contains(label)
+	return x.b.Contains(label)
 }
 
 // Vector returns a copy of the stored vector of label.
 func (x *Index) Vector(label uint32) ([]float32, bool) {
 	x.mu.RLock()
 	defer x.mu.RUnlock()
-	if x.flat != nil {
-		return x.flat.Vector(label)
-	}
-	return x.graph.Vector(label)
+	return x.b.Vector(label)
 }
 
 // MemoryBytes returns the bytes held by the backing index.
 func (x *Index) MemoryBytes() int64 {
 	x.mu.RLock()
 	defer x.mu.RUnlock()
-	if x.flat != nil {
-		return x.flat.MemoryBytes()
-	}
-	return x.graph.MemoryBytes()
+	return x.b.MemoryBytes()
 }
 
 // WriteTo writes the backing index (VJRAHNSW or VJRAFLAT format).
 func (x *Index) WriteTo(w io.Writer) (int64, error) {
 	x.mu.RLock()
 	defer x.mu.RUnlock()
-	if x.flat != nil {
-		return x.flat.WriteTo(w)
-	}
-	return x.graph.WriteTo(w)
+	return x.b.WriteTo(w)
 }
 
 // ReadIndex decodes what Index.WriteTo (or HNSW/Flat WriteTo) wrote. A graph index aliases
 // data as ReadHNSW does. Writes use GOMAXPROCS goroutines until SetThreads says otherwise.
 func ReadIndex(data []byte) (*Index, error) {
-	if len(data) >= 8 && string(data[:8]) == flatMagic {
-		f, err := ReadFlat(data)
-		if err != nil {
-			return nil, err
-		}
-		return &Index{flat: f, opts: Options{Dim: f.dim, Metric: f.metric, Profile: ProfileExact}}, nil
-	}
-	h, err := ReadHNSW(data)
+	b, err := readBacking(data)
 	if err != nil {
 		return nil, err
 	}
-	return &Index{graph: h, opts: h.Options()}, nil
+	return &Index{b: b}, nil
 }
 
 // SetThreads sets the goroutines later writes and promotions use (0: GOMAXPROCS).
@@ -275,15 +170,17 @@ func (x *Index) SetThreads(n int) {
 	defer x.writeMu.Unlock()
 	x.mu.Lock()
 	defer x.mu.Unlock()
-	x.opts.Threads = max(n, 0)
-	if x.graph != nil {
-		x.graph.SetThreads(n)
-	}
+	x.b.SetThreads(n)
 }
 
 // promoteFinal is the size (in logged vectors and labels) below which Promote replays the
-// last writes while holding off other writers, then swaps.
-const promoteFinal = 4096
+// last writes while holding off other writers, then swaps. promoteRounds bounds the rounds
+// of catching up without holding them off: writers that outpace the replay would otherwise
+// keep a promotion from ever finishing.
+const (
+	promoteFinal  = 4096
+	promoteRounds = 16
+)
 
 // Promote rebuilds the index as profile p (ProfileExact included) from its live vectors,
 // while the index keeps answering searches and taking writes: writes made meanwhile are
@@ -301,9 +198,9 @@ func (x *Index) Promote(ctx context.Context, p Profile) error {
 	defer x.promoting.Store(false)
 
 	x.writeMu.Lock()
-	o := x.opts
+	o := x.b.options()
 	o.Profile, o.M, o.M0, o.EfConstruction, o.EfSearch = p, 0, 0, 0, 0
-	labels, vecs := x.snapshot()
+	labels, vecs := x.b.live()
 	x.logging, x.log = true, nil
 	x.writeMu.Unlock()
 	stop := func(err error) error {
@@ -313,22 +210,23 @@ func (x *Index) Promote(ctx context.Context, p Profile) error {
 		return fmt.Errorf("promote to %s: %w", p, err)
 	}
 
-	next, err := NewIndex(o)
+	next, err := newBacking(o)
 	if err != nil {
 		return stop(err)
 	}
-	if _, err := next.addLocked(ctx, labels, vecs); err != nil {
+	// The vectors were accepted once; the new index must take every one of them.
+	if _, err := next.add(ctx, labels, vecs, acceptStored, unlocked{}); err != nil {
 		return stop(err)
 	}
-	for {
+	for round := 1; ; round++ {
 		x.writeMu.Lock()
 		ops := x.log
 		x.log = nil
-		if opsSize(ops) <= promoteFinal {
-			err := next.replay(ctx, ops)
+		if opsSize(ops) <= promoteFinal || round >= promoteRounds {
+			err := replay(ctx, next, ops)
 			if err == nil {
 				x.mu.Lock()
-				x.graph, x.flat, x.opts = next.graph, next.flat, next.opts
+				x.b = next
 				x.mu.Unlock()
 			}
 			x.logging = false
@@ -339,7 +237,7 @@ func (x *Index) Promote(ctx context.Context, p Profile) error {
 			return nil
 		}
 		x.writeMu.Unlock()
-		if err := next.replay(ctx, ops); err != nil {
+		if err := replay(ctx, next, ops); err != nil {
 			return stop(err)
 		}
 	}
@@ -354,36 +252,15 @@ func opsSize(ops []indexOp) int {
 }
 
 // replay applies logged writes to an index no one else uses yet.
-func (x *Index) replay(ctx context.Context, ops []indexOp) error {
+func replay(ctx context.Context, b backing, ops []indexOp) error {
 	for _, op := range ops {
 		if op.del {
-			if x.flat != nil {
-				x.flat.Delete(op.labels)
-			} else {
-				x.graph.Delete(op.labels)
-			}
+			b.Delete(op.labels)
 			continue
 		}
-		if _, err := x.addLocked(ctx, op.labels, op.vecs); err != nil {
+		if _, err := b.add(ctx, op.labels, op.vecs, acceptStored, unlocked{}); err != nil {
 			return err
 		}
 	}
 	return nil
-}
-
-// snapshot copies the live labels and vectors, in storage order. writeMu must be held.
-func (x *Index) snapshot() ([]uint32, []float32) {
-	if x.flat != nil {
-		return append([]uint32(nil), x.flat.labels...), append([]float32(nil), x.flat.vecs...)
-	}
-	h := x.graph
-	labels := make([]uint32, 0, h.Len())
-	vecs := make([]float32, 0, h.Len()*h.dim)
-	for i, label := range h.labels {
-		if !h.isDead(uint32(i)) {
-			labels = append(labels, label)
-			vecs = append(vecs, h.vec(uint32(i))...)
-		}
-	}
-	return labels, vecs
 }

@@ -98,18 +98,18 @@ func TestIndexPromote(t *testing.T) {
 	if err := <-done; err != nil {
 		t.Fatal(err)
 	}
-	if x.Options().Profile != ProfileFast || x.graph == nil {
+	if x.Options().Profile != ProfileFast || !isGraph(x) {
 		t.Fatalf("after promote: profile %q", x.Options().Profile)
 	}
 	if x.Len() != n+500 || x.Contains(50) || !x.Contains(n+599) {
 		t.Fatalf("after promote: Len %d, Contains(50) %v, Contains(%d) %v", x.Len(), x.Contains(50), n+599, x.Contains(n+599))
 	}
-	r := recallVs(t, x, flatOf(t, x.graph), queries, dim, 10, SearchOptions{})
+	r := recallVs(t, x, flatOf(t, x.b.(*HNSW)), queries, dim, 10, SearchOptions{})
 	if r < 0.95 {
 		t.Fatalf("recall@10 after promote %.3f", r)
 	}
 	// Back to exact, and a second promotion while one runs is refused.
-	if err := x.Promote(ctx, ProfileExact); err != nil || x.flat == nil || x.Len() != n+500 {
+	if err := x.Promote(ctx, ProfileExact); err != nil || isGraph(x) || x.Len() != n+500 {
 		t.Fatalf("promote to exact: %v, len %d", err, x.Len())
 	}
 	x.promoting.Store(true)
@@ -119,7 +119,7 @@ func TestIndexPromote(t *testing.T) {
 	x.promoting.Store(false)
 	cancelled, cancel := context.WithCancel(ctx)
 	cancel()
-	if err := x.Promote(cancelled, ProfileQuality); !errors.Is(err, context.Canceled) || x.flat == nil {
+	if err := x.Promote(cancelled, ProfileQuality); !errors.Is(err, context.Canceled) || isGraph(x) {
 		t.Fatalf("cancelled promote: %v", err)
 	}
 	if err := x.Promote(ctx, "turbo"); !errors.Is(err, ErrBadOptions) {
@@ -171,4 +171,9 @@ func equalHits(a, b []Hit) bool {
 		}
 	}
 	return true
+}
+
+func isGraph(x *Index) bool {
+	_, ok := x.b.(*HNSW)
+	return ok
 }

@@ -32,17 +32,35 @@ const (
 // rowAlign is the file offset alignment of the vector arena: with it, a file read into a
 // page-aligned buffer (os.ReadFile, mmap) serves rows that start on cache-line
 // boundaries, as freshly built arenas do, which searches measurably prefer (a 384-dim row
-// then spans 24 cache lines, not 25).
+// then spans 24 cache lines, not 25). The padding goes in an "algn" section readers ignore.
 const rowAlign = 64
 
-// alignNextPayload writes an "algn" section (ignored by readers) sized so that the next
-// section's payload starts at a multiple of align (a multiple of 8). pos is the current
-// file offset. binfile puts a payload at the first multiple of 8 after its 12-byte section
-// header and follows it with a 4-byte checksum.
-func alignNextPayload(bw *binfile.Writer, pos int64, align int64) error {
-	p := (pos + 12 + 7) &^ 7 // the padding section's own payload offset
-	n := (align - (p+16)%align) % align
-	return bw.Section("algn", make([]byte, n))
+// section is one section of a file being written; alignTo, when set, pads the file so the
+// payload starts at a multiple of it.
+type section struct {
+	tag     string
+	payload []byte
+	alignTo uint64
+}
+
+// writeFile writes sections as a binfile of the given kind and returns the bytes written.
+func writeFile(w io.Writer, magic string, version uint32, sections []section) (int64, error) {
+	bw, err := binfile.NewWriter(w, magic, version)
+	if err != nil {
+		return 0, err
+	}
+	for _, s := range sections {
+		if s.alignTo > 0 {
+			if err := bw.Pad("algn", s.alignTo); err != nil {
+				return bw.Written(), fmt.Errorf("section %s: %w", s.tag, err)
+			}
+		}
+		if err := bw.Section(s.tag, s.payload); err != nil {
+			return bw.Written(), fmt.Errorf("section %s: %w", s.tag, err)
+		}
+	}
+	err = bw.Close()
+	return bw.Written(), err
 }
 
 // hnswMeta is the fixed-size meta section of an HNSW file.
@@ -55,26 +73,9 @@ type hnswMeta struct {
 	Seq                                          uint64
 }
 
-// countingWriter tracks bytes written for WriteTo's count.
-type countingWriter struct {
-	w io.Writer
-	n int64
-}
-
-func (c *countingWriter) Write(p []byte) (int, error) {
-	n, err := c.w.Write(p)
-	c.n += int64(n)
-	return n, err
-}
-
 // WriteTo writes the index in the VJRAHNSW format. The bytes depend only on the inserted
 // data, the options and the operation sequence, never on Threads.
 func (h *HNSW) WriteTo(w io.Writer) (int64, error) {
-	cw := &countingWriter{w: w}
-	bw, err := binfile.NewWriter(cw, hnswMagic, hnswVersion)
-	if err != nil {
-		return cw.n, fmt.Errorf("write hnsw: %w", err)
-	}
 	meta := hnswMeta{
 		Dim: uint64(h.dim), Metric: uint64(h.metric), M: uint64(h.m), M0: uint64(h.m0),
 		EfConstruction: uint64(h.opts.EfConstruction), EfSearch: uint64(h.opts.EfSearch),
@@ -84,34 +85,21 @@ func (h *HNSW) WriteTo(w io.Writer) (int64, error) {
 	}
 	var mb bytes.Buffer
 	_ = binary.Write(&mb, binary.LittleEndian, &meta)
-	sections := []struct {
-		tag string
-		b   []byte
-	}{
-		{"meta", mb.Bytes()},
-		{"prof", []byte(h.opts.Profile)},
-		{"vecs", binfile.Float32Bytes(h.vecs)},
-		{"lnk0", binfile.Uint32Bytes(h.links0)},
-		{"levl", h.levels},
-		{"upof", binfile.Uint32Bytes(h.upperOff)},
-		{"uppr", binfile.Uint32Bytes(h.upper)},
-		{"labl", binfile.Uint32Bytes(h.labels)},
-		{"dead", binfile.Uint64Bytes(h.dead)},
+	n, err := writeFile(w, hnswMagic, hnswVersion, []section{
+		{tag: "meta", payload: mb.Bytes()},
+		{tag: "prof", payload: []byte(h.opts.Profile)},
+		{tag: "vecs", payload: binfile.Float32Bytes(h.vecs), alignTo: rowAlign},
+		{tag: "lnk0", payload: binfile.Uint32Bytes(h.links0)},
+		{tag: "levl", payload: h.levels},
+		{tag: "upof", payload: binfile.Uint32Bytes(h.upperOff)},
+		{tag: "uppr", payload: binfile.Uint32Bytes(h.upper)},
+		{tag: "labl", payload: binfile.Uint32Bytes(h.labels)},
+		{tag: "dead", payload: binfile.Uint64Bytes(h.dead)},
+	})
+	if err != nil {
+		return n, fmt.Errorf("write hnsw: %w", err)
 	}
-	for _, s := range sections {
-		if s.tag == "vecs" {
-			if err := alignNextPayload(bw, cw.n, rowAlign); err != nil {
-				return cw.n, fmt.Errorf("write hnsw: %w", err)
-			}
-		}
-		if err := bw.Section(s.tag, s.b); err != nil {
-			return cw.n, fmt.Errorf("write hnsw section %s: %w", s.tag, err)
-		}
-	}
-	if err := bw.Close(); err != nil {
-		return cw.n, fmt.Errorf("write hnsw: %w", err)
-	}
-	return cw.n, nil
+	return n, nil
 }
 
 // ReadHNSW decodes an index written by WriteTo. The arenas alias data where alignment
@@ -166,10 +154,10 @@ func decodeHNSW(f *binfile.File) (*HNSW, error) {
 	h := newHNSW(o)
 	n := int(meta.Nodes)
 	h.borrowed = true
-	if h.vecs, err = sectionFloat32s(f, "vecs", n*h.dim); err != nil {
+	if h.vecs, err = f.Float32s("vecs", n*h.dim); err != nil {
 		return nil, err
 	}
-	if h.links0, err = sectionUint32s(f, "lnk0", n*h.stride0); err != nil {
+	if h.links0, err = f.Uint32s("lnk0", n*h.stride0); err != nil {
 		return nil, err
 	}
 	if h.levels, err = f.Section("levl"); err != nil {
@@ -178,61 +166,23 @@ func decodeHNSW(f *binfile.File) (*HNSW, error) {
 	if len(h.levels) != n {
 		return nil, corruption.Errorf("levl has %d entries, want %d", len(h.levels), n)
 	}
-	if h.upperOff, err = sectionUint32s(f, "upof", n); err != nil {
+	if h.upperOff, err = f.Uint32s("upof", n); err != nil {
 		return nil, err
 	}
-	if h.upper, err = sectionUint32s(f, "uppr", -1); err != nil {
+	if h.upper, err = f.Uint32s("uppr", binfile.AnyLength); err != nil {
 		return nil, err
 	}
-	if h.labels, err = sectionUint32s(f, "labl", n); err != nil {
+	if h.labels, err = f.Uint32s("labl", n); err != nil {
 		return nil, err
 	}
-	rawDead, err := f.Section("dead")
-	if err != nil {
+	if h.dead, err = f.Uint64s("dead", (n+63)/64); err != nil {
 		return nil, err
-	}
-	if h.dead, err = binfile.Uint64s(rawDead); err != nil {
-		return nil, err
-	}
-	if len(h.dead) != (n+63)/64 {
-		return nil, corruption.Errorf("dead has %d words, want %d", len(h.dead), (n+63)/64)
 	}
 	h.entry, h.topLevel, h.seq = uint32(meta.Entry), int(meta.TopLevel), meta.Seq
 	if err := h.validate(meta); err != nil {
 		return nil, err
 	}
 	return h, nil
-}
-
-func sectionFloat32s(f *binfile.File, tag string, want int) ([]float32, error) {
-	raw, err := f.Section(tag)
-	if err != nil {
-		return nil, err
-	}
-	v, err := binfile.Float32s(raw)
-	if err != nil {
-		return nil, err
-	}
-	if len(v) != want {
-		return nil, corruption.Errorf("%s has %d values, want %d", tag, len(v), want)
-	}
-	return v, nil
-}
-
-// sectionUint32s reads a uint32 section of want values (any length when want < 0).
-func sectionUint32s(f *binfile.File, tag string, want int) ([]uint32, error) {
-	raw, err := f.Section(tag)
-	if err != nil {
-		return nil, err
-	}
-	v, err := binfile.Uint32s(raw)
-	if err != nil {
-		return nil, err
-	}
-	if want >= 0 && len(v) != want {
-		return nil, corruption.Errorf("%s has %d values, want %d", tag, len(v), want)
-	}
-	return v, nil
 }
 
 // validate checks every invariant search and insert rely on, and rebuilds the label table.
@@ -308,30 +258,17 @@ func (h *HNSW) validate(meta hnswMeta) error {
 	return nil
 }
 
-// SetThreads changes the number of goroutines later writes use (0 means GOMAXPROCS); files
-// do not store it.
-func (h *HNSW) SetThreads(n int) { h.opts.Threads = max(n, 0) }
-
 // WriteTo writes the index in the VJRAFLAT format.
 func (f *Flat) WriteTo(w io.Writer) (int64, error) {
-	cw := &countingWriter{w: w}
-	bw, err := binfile.NewWriter(cw, flatMagic, flatVersion)
+	n, err := writeFile(w, flatMagic, flatVersion, []section{
+		{tag: "meta", payload: binfile.Uint64Bytes([]uint64{uint64(f.dim), uint64(f.metric), uint64(len(f.labels))})},
+		{tag: "vecs", payload: binfile.Float32Bytes(f.vecs)},
+		{tag: "labl", payload: binfile.Uint32Bytes(f.labels)},
+	})
 	if err != nil {
-		return cw.n, fmt.Errorf("write flat: %w", err)
+		return n, fmt.Errorf("write flat: %w", err)
 	}
-	meta := binfile.Uint64Bytes([]uint64{uint64(f.dim), uint64(f.metric), uint64(len(f.labels))})
-	for _, s := range []struct {
-		tag string
-		b   []byte
-	}{{"meta", meta}, {"vecs", binfile.Float32Bytes(f.vecs)}, {"labl", binfile.Uint32Bytes(f.labels)}} {
-		if err := bw.Section(s.tag, s.b); err != nil {
-			return cw.n, fmt.Errorf("write flat section %s: %w", s.tag, err)
-		}
-	}
-	if err := bw.Close(); err != nil {
-		return cw.n, fmt.Errorf("write flat: %w", err)
-	}
-	return cw.n, nil
+	return n, nil
 }
 
 // ReadFlat decodes an index written by Flat.WriteTo. It copies what it reads, so data may
@@ -349,24 +286,20 @@ func readFlat(data []byte) (*Flat, error) {
 	if err != nil {
 		return nil, err
 	}
-	raw, err := f.Section("meta")
+	meta, err := f.Uint64s("meta", 3)
 	if err != nil {
 		return nil, err
-	}
-	meta, err := binfile.Uint64s(raw)
-	if err != nil || len(meta) != 3 {
-		return nil, corruption.Errorf("meta section of %d bytes", len(raw))
 	}
 	if meta[0] < 1 || meta[0] > maxDim || meta[1] > uint64(InnerProduct) || meta[2] > maxNodes {
 		return nil, corruption.Errorf("meta out of range")
 	}
 	fl, _ := NewFlat(int(meta[0]), Metric(meta[1]))
 	n := int(meta[2])
-	vecs, err := sectionFloat32s(f, "vecs", n*fl.dim)
+	vecs, err := f.Float32s("vecs", n*fl.dim)
 	if err != nil {
 		return nil, err
 	}
-	labels, err := sectionUint32s(f, "labl", n)
+	labels, err := f.Uint32s("labl", n)
 	if err != nil {
 		return nil, err
 	}

@@ -15,7 +15,7 @@ import (
 // implementation to exactly these results.
 func refSearch(h *HNSW, query []float32, k int, o SearchOptions) []Hit {
 	q := make([]float32, len(query))
-	if err := h.metric.prepare(q, query); err != nil || k <= 0 || h.Len() == 0 {
+	if err := h.metric.prepare(q, query, acceptSafe); err != nil || k <= 0 || h.Len() == 0 {
 		return nil
 	}
 	dist := func(id uint32) float32 {

@@ -1,7 +1,6 @@
 package vector
 
 import (
-	"fmt"
 	"slices"
 )
 
@@ -14,64 +13,18 @@ func (h *HNSW) Search(q []float32, k int, o SearchOptions) ([]Hit, error) {
 // SearchInto is Search appending to dst[:0], so that a caller reusing dst searches without
 // allocating.
 func (h *HNSW) SearchInto(dst []Hit, q []float32, k int, o SearchOptions) ([]Hit, error) {
-	dst = dst[:0]
-	if len(q) != h.dim {
-		return dst, fmt.Errorf("query: %w: length %d, index dimension %d", ErrDimMismatch, len(q), h.dim)
-	}
-	if k <= 0 || h.Len() == 0 {
-		return dst, checkVectorErr(h.metric, q)
-	}
-	s := h.pool.get()
-	defer h.pool.put(s)
-	if cap(s.q) < h.dim {
-		s.q = make([]float32, h.dim)
-	}
-	s.q = s.q[:h.dim]
-	if err := h.metric.prepare(s.q, q); err != nil {
-		return dst, fmt.Errorf("query: %w", err)
-	}
-	res := h.searchPrepared(s, s.q, k, o)
-	for _, c := range res {
-		dst = append(dst, Hit{Label: h.labels[c.id], Distance: h.metric.reported(c.d)})
-	}
-	return dst, nil
+	return h.rows.searchInto(h, dst, q, k, o)
 }
 
 // SearchByLabel returns the k nearest live vectors to the stored vector of label, the label
 // itself left out ("more like this"), or an error wrapping ErrNotFound.
 func (h *HNSW) SearchByLabel(dst []Hit, label uint32, k int, o SearchOptions) ([]Hit, error) {
-	dst = dst[:0]
-	node, ok := h.lookup.get(label)
-	if !ok {
-		return dst, fmt.Errorf("vector %d: %w", label, ErrNotFound)
-	}
-	if k <= 0 {
-		return dst, nil
-	}
-	s := h.pool.get()
-	defer h.pool.put(s)
-	s.q = append(s.q[:0], h.vec(node)...)
-	if o.Ef > 0 {
-		o.Ef++
-	}
-	for _, c := range h.searchPrepared(s, s.q, k+1, o) {
-		if c.id != node && len(dst) < k {
-			dst = append(dst, Hit{Label: h.labels[c.id], Distance: h.metric.reported(c.d)})
-		}
-	}
-	return dst, nil
+	return h.rows.searchByLabel(h, dst, label, k, o)
 }
 
-func checkVectorErr(m Metric, q []float32) error {
-	if err := checkVector(m, q); err != nil {
-		return fmt.Errorf("query: %w", err)
-	}
-	return nil
-}
-
-// searchPrepared runs a search for a prepared query and returns up to k candidates, nearest
-// first, in scratch memory.
-func (h *HNSW) searchPrepared(s *scratch, q []float32, k int, o SearchOptions) []cand {
+// nearest runs a search for a prepared query on a non-empty graph and returns up to k
+// candidates, nearest first, in scratch memory.
+func (h *HNSW) nearest(s *scratch, q []float32, k int, o SearchOptions) []cand {
 	ef := o.Ef
 	if ef <= 0 {
 		ef = h.opts.EfSearch
@@ -97,34 +50,36 @@ func (h *HNSW) searchPrepared(s *scratch, q []float32, k int, o SearchOptions) [
 }
 
 // greedy walks level from cur to a local minimum, moving to the best neighbour each step
-// (the ef=1 search of the upper levels).
+// (the ef=1 search of the upper levels). It stops when no neighbour is strictly less than
+// cur in the (score, id) order. Scores are never NaN, so the order is total and the walk
+// visits each node at most once; the step bound makes that a guarantee even for a cur
+// whose score is NaN (nothing is less than it, so the walk stops at once).
 func (h *HNSW) greedy(s *scratch, q []float32, cur cand, level int) cand {
 	s.buffers(h.m0)
-	for {
+	for steps := len(h.labels); steps > 0; steps-- {
 		nb := h.neighbours(cur.id, level)
-		if len(nb) == 0 {
-			return cur
-		}
 		ds := s.ds[:len(nb)]
 		h.metric.scoreRows(q, h.vecs, nb, ds)
-		best := cur
+		moved := false
 		for i, id := range nb {
-			if c := (cand{d: ds[i], id: id}); c.less(best) {
-				best = c
+			if c := (cand{d: ds[i], id: id}); c.less(cur) {
+				cur, moved = c, true
 			}
 		}
-		if best == cur {
-			return cur
+		if !moved {
+			break
 		}
-		cur = best
 	}
+	return cur
 }
 
 // searchLayer is the ef-bounded best-first search of one level from ep over every node,
 // deleted or not. It keeps one list sorted by (score, id), at most ef long, and expands its
 // nearest unexpanded member until none is left; this visits exactly what hnswlib's
 // two-heap search visits, with less data movement. The returned slice (scratch memory) is
-// sorted and its ids may carry expandedBit.
+// sorted and its ids may carry expandedBit. Each round expands a list member that was never
+// expanded, and a node enters the list at most once (visited set), so there are at most as
+// many rounds as nodes, whatever the scores; the round bound states it.
 func (h *HNSW) searchLayer(s *scratch, q []float32, ep cand, ef, level int) []cand {
 	s.vis.reset(len(h.labels))
 	s.buffers(h.m0)
@@ -135,7 +90,7 @@ func (h *HNSW) searchLayer(s *scratch, q []float32, ep cand, ef, level int) []ca
 	stamp[ep.id] = epoch
 	w := append(s.w[:0], ep)
 	ids := s.ids[:h.m0]
-	for cursor := 0; cursor < len(w); {
+	for cursor, rounds := 0, len(h.labels); cursor < len(w) && rounds > 0; rounds-- {
 		node := w[cursor].id
 		w[cursor].id = node | expandedBit
 		next := cursor + 1
@@ -200,7 +155,8 @@ func (h *HNSW) searchLayer(s *scratch, q []float32, ep cand, ef, level int) []ca
 // or rejected by f): traversal goes through every node, but only accepted ones enter the
 // result set, and the search ends once ef accepted results are held and the nearest
 // unexpanded candidate is farther than all of them (hnswlib's filtered search). It returns
-// up to k results, nearest first.
+// up to k results, nearest first. A node enters the frontier at most once (visited set),
+// so it pops at most as many candidates as there are nodes.
 func (h *HNSW) searchLayerFiltered(s *scratch, q []float32, ep cand, ef, k int, f Filter) []cand {
 	s.vis.reset(len(h.labels))
 	s.buffers(h.m0)
@@ -211,7 +167,7 @@ func (h *HNSW) searchLayerFiltered(s *scratch, q []float32, ep cand, ef, k int, 
 	if h.accepts(ep.id, f) {
 		res.push(ep)
 	}
-	for len(front) > 0 {
+	for rounds := len(h.labels); len(front) > 0 && rounds > 0; rounds-- {
 		if len(res) == ef && res[0].less(front[0]) {
 			break
 		}
