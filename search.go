@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"math"
 	"time"
 
 	"github.com/vajrasearch/vajra/internal/bitset"
@@ -324,10 +323,12 @@ func (c *Collection) queryVector(ctx context.Context, q Query) ([]float32, error
 	if dim := c.vectorDim(); dim != 0 && len(v) != dim {
 		return nil, fmt.Errorf("%w: %w: query vector has %d values, collection uses %d-d vectors", ErrInvalidQuery, ErrDimensionMismatch, len(v), dim)
 	}
-	for i, x := range v {
-		if math.IsNaN(float64(x)) || math.IsInf(float64(x), 0) {
-			return nil, fmt.Errorf("%w: query vector value %d is %v", ErrInvalidQuery, i, x)
-		}
+	metric, err := vector.ParseMetric(c.opts.Vector.Metric)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrOptions, err)
+	}
+	if err := metric.Check(v); err != nil {
+		return nil, fmt.Errorf("%w: query vector: %w", ErrInvalidQuery, err)
 	}
 	return v, nil
 }

@@ -71,8 +71,9 @@ func NewVectorIndex(o VectorIndexOptions) (*VectorIndex, error) {
 }
 
 // Add inserts len(keys) vectors, stored row after row in vecs; a key already present is
-// replaced. Nothing is inserted if any vector is invalid (wrong length, NaN, zero under
-// cosine); the error names its key.
+// replaced. Nothing is inserted if any vector is invalid (wrong length, NaN or infinity,
+// zero under cosine, or under l2 and ip a squared norm above 2^125, whose distances could
+// overflow float32); the error names its key. Queries are held to the same rules.
 func (v *VectorIndex) Add(ctx context.Context, keys []uint32, vecs []float32) error {
 	return v.x.Add(ctx, keys, vecs)
 }

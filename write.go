@@ -11,6 +11,7 @@ import (
 	"github.com/vajrasearch/vajra/internal/doccodec"
 	"github.com/vajrasearch/vajra/internal/lexical"
 	"github.com/vajrasearch/vajra/internal/storage"
+	"github.com/vajrasearch/vajra/internal/vector"
 )
 
 // WriteReport says what a write did.
@@ -279,10 +280,15 @@ func (c *Collection) embedDocs(ctx context.Context, batch []Document) error {
 }
 
 // checkVectorDims verifies every vector against the collection's dimension (fixed by the
-// first vectors ever stored) and the metric's requirements.
+// first vectors ever stored) and the metric's requirements (vector.Metric.Check: no zero
+// vector under cosine, no norm whose distances would overflow under l2 and ip).
 func (c *Collection) checkVectorDims(batch []Document) error {
 	if c.embedder == nil {
 		return nil
+	}
+	metric, err := vector.ParseMetric(c.opts.Vector.Metric)
+	if err != nil {
+		return fmt.Errorf("%w: %w", ErrOptions, err)
 	}
 	dim := c.vectorDim()
 	for i := range batch {
@@ -293,14 +299,8 @@ func (c *Collection) checkVectorDims(batch []Document) error {
 		if len(v) != dim {
 			return fmt.Errorf("%w: %w: document %q: field \"vector\" has %d values, collection uses %d-d vectors", ErrInvalidDocument, ErrDimensionMismatch, batch[i].ID, len(v), dim)
 		}
-		if c.opts.Vector.Metric == "cosine" {
-			var s float64
-			for _, x := range v {
-				s += float64(x) * float64(x)
-			}
-			if s == 0 {
-				return fmt.Errorf("%w: document %q: field \"vector\" is all zeros (no direction under cosine)", ErrInvalidDocument, batch[i].ID)
-			}
+		if err := metric.Check(v); err != nil {
+			return fmt.Errorf("%w: document %q: field \"vector\": %w", ErrInvalidDocument, batch[i].ID, err)
 		}
 	}
 	return nil
@@ -465,7 +465,10 @@ func (c *Collection) addVectors(batch []Document, labels []uint32) error {
 	for i := range batch {
 		flat = append(flat, batch[i].Vector...)
 	}
-	if err := c.vec.Add(context.Background(), labels, flat); err != nil {
+	// Upsert checked the batch before logging it; a replayed log may hold vectors that
+	// versions before the norm limit accepted, which AddLogged stores rather than leave the
+	// collection unopenable.
+	if err := c.vec.AddLogged(context.Background(), labels, flat); err != nil {
 		return fmt.Errorf("%w: %w", ErrInvalidDocument, err)
 	}
 	return nil
