@@ -47,6 +47,7 @@ func commands() []command {
 		{"check", "verify a collection's files and indexes", runCheck},
 		{"eval", "evaluate retrieval quality on a BEIR dataset", runEval},
 		{"bench", "measure build time, latency and quality (lexical | vector | hybrid)", runBench},
+		{"gen", "generate benchmark data (vectors: clustered TEXMEX set with ground truth | corpus)", runGen},
 		{"version", "print the version", runVersion},
 	}
 }
