@@ -58,6 +58,9 @@ type Collection struct {
 	// (its record may or may not be on disk) or a manifest write failed (a restart may find
 	// either manifest). No write is acknowledged until a snapshot has superseded both.
 	unsettled bool
+	// recordLimit caps one log record's payload (0 = maxLogRecordBytes); a larger write is
+	// split across records that replay applies together.
+	recordLimit int
 }
 
 // docRecord is what the collection keeps of a document besides its index entries.

@@ -127,7 +127,11 @@ func load(fsys storage.FS, dir string, oo OpenOptions, lock interface{ Close() e
 		return nil, err
 	}
 	c.wal = wal
-	info, err := wal.Replay(c.replay)
+	var parts doccodec.Assembler
+	info, err := wal.Replay(func(r storage.Record) error { return c.replay(r, &parts) })
+	// Parts without their last one at the end of the log are a write that was never
+	// acknowledged: dropped, like a torn record.
+	parts.Drop()
 	if err != nil {
 		wal.Close()
 		return nil, fmt.Errorf("replay %s: %w", m.WAL, err)
@@ -227,8 +231,23 @@ func (c *Collection) loadFiles(m storage.Manifest) error {
 	return nil
 }
 
-// replay applies one logged write.
-func (c *Collection) replay(r storage.Record) error {
+// replay applies one logged write, or collects one part of a split write in parts and
+// applies the whole write with its last part.
+func (c *Collection) replay(r storage.Record, parts *doccodec.Assembler) error {
+	if r.Type == doccodec.RecPart {
+		typ, docs, ids, err := parts.Add(r.Payload)
+		switch {
+		case err != nil:
+			return err
+		case typ == doccodec.RecUpsert:
+			_, _, err = c.applyUpsert(docs, c.analyzeDocs(docs))
+			return err
+		case typ == doccodec.RecDelete:
+			c.applyDelete(ids)
+		}
+		return nil
+	}
+	parts.Drop()
 	switch r.Type {
 	case doccodec.RecUpsert:
 		batch, err := doccodec.DecodeUpsert(r.Payload)

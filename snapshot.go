@@ -161,9 +161,9 @@ func isCollectionFile(name string) bool {
 
 func (c *Collection) walOptions() storage.WALOptions {
 	if c.opts.Sync == SyncNever {
-		return storage.WALOptions{Sync: storage.SyncNever}
+		return storage.WALOptions{Sync: storage.SyncNever, MaxRecordSize: maxLogRecordBytes}
 	}
-	return storage.WALOptions{Sync: storage.SyncEveryAppend}
+	return storage.WALOptions{Sync: storage.SyncEveryAppend, MaxRecordSize: maxLogRecordBytes}
 }
 
 // storedOptions is the JSON recorded in the manifest.

@@ -58,8 +58,8 @@ func (c *Collection) Upsert(ctx context.Context, docs []Document) (WriteReport, 
 	if err := c.checkVectorDims(batch); err != nil {
 		return rep, err
 	}
-	encode := func() ([]byte, error) { return doccodec.EncodeUpsert(batch) }
-	err = c.commitLocked("upsert", doccodec.RecUpsert, encode, func() (err error) {
+	encode := func() ([]doccodec.LogRecord, error) { return doccodec.EncodeUpsertRecords(batch, c.logRecordLimit()) }
+	err = c.commitLocked("upsert", encode, func() (err error) {
 		rep.Added, rep.Replaced, err = c.applyUpsert(batch, fields)
 		return err
 	})
@@ -103,8 +103,8 @@ func (c *Collection) deleteLocked(ids []string) (WriteReport, error) {
 	if len(present) == 0 {
 		return rep, nil
 	}
-	encode := func() ([]byte, error) { return doccodec.EncodeDelete(present), nil }
-	err := c.commitLocked("delete", doccodec.RecDelete, encode, func() error {
+	encode := func() ([]doccodec.LogRecord, error) { return doccodec.EncodeDeleteRecords(present, c.logRecordLimit()) }
+	err := c.commitLocked("delete", encode, func() error {
 		rep.Deleted = c.applyDelete(present)
 		return nil
 	})
@@ -113,22 +113,27 @@ func (c *Collection) deleteLocked(ids []string) (WriteReport, error) {
 
 // commitLocked is the one path every write takes, with c.writeMu held: settle the files if a
 // past failure left them unsure (a snapshot, so the log about to be appended is one a restart
-// replays), append the encoded record to the log (in-memory collections skip encoding),
+// replays), append the encoded records to the log in one group (in-memory collections skip
+// encoding; a write larger than one record is several that replay applies together),
 // apply it in memory, and snapshot once the log has grown large. A failed snapshot at the
 // end is not the write's error: the write is already durable in the log, and the next write
 // tries the snapshot again.
-func (c *Collection) commitLocked(op string, typ uint8, encode func() ([]byte, error), apply func() error) error {
+func (c *Collection) commitLocked(op string, encode func() ([]doccodec.LogRecord, error), apply func() error) error {
 	if c.unsettled {
 		if err := c.snapshotLocked(); err != nil {
 			return fmt.Errorf("%s: %w", op, err)
 		}
 	}
 	if c.wal != nil {
-		payload, err := encode()
+		encoded, err := encode()
 		if err != nil {
 			return fmt.Errorf("%w: %w", ErrInvalidDocument, err)
 		}
-		if err := c.wal.Append(storage.Record{Type: typ, Payload: payload}); err != nil {
+		recs := make([]storage.Record, len(encoded))
+		for i, r := range encoded {
+			recs[i] = storage.Record{Type: r.Type, Payload: r.Payload}
+		}
+		if err := c.wal.Append(recs...); err != nil {
 			c.unsettled = true
 			return fmt.Errorf("%s: write log: %w", op, err)
 		}
@@ -150,6 +155,23 @@ func (c *Collection) checkOpen() error {
 	return nil
 }
 
+// maxLogRecordBytes caps one log record. A write is split into records of whole documents
+// no larger than this, so it bounds the size of one document in a collection on disk
+// (MaxDocumentBytes), not of a batch.
+const maxLogRecordBytes = 64 << 20
+
+// MaxDocumentBytes is the largest document a collection on disk takes: its id, title,
+// content, metadata JSON and vector (4 bytes a value) together, plus a few bytes of lengths.
+// A batch may be any size; in-memory collections have no such limit.
+const MaxDocumentBytes = maxLogRecordBytes - doccodec.RecordOverhead
+
+func (c *Collection) logRecordLimit() int {
+	if c.recordLimit > 0 {
+		return c.recordLimit
+	}
+	return maxLogRecordBytes
+}
+
 // prepareDocs validates a batch and copies it, keeping the last of duplicate ids at the
 // position of its last occurrence. Metadata is normalised through JSON.
 func (c *Collection) prepareDocs(docs []Document) ([]Document, int, error) {
@@ -165,6 +187,12 @@ func (c *Collection) prepareDocs(docs []Document) ([]Document, int, error) {
 		}
 		if err := validateDocument(&d); err != nil {
 			return nil, 0, err
+		}
+		if c.dir != "" {
+			// Refused before any embedding work, which a batch of large documents makes long.
+			if err := checkDocSize(&d, doccodec.MaxDocBytes(c.logRecordLimit())); err != nil {
+				return nil, 0, err
+			}
 		}
 		if len(d.Metadata) > 0 {
 			b, err := json.Marshal(d.Metadata)
@@ -184,6 +212,28 @@ func (c *Collection) prepareDocs(docs []Document) ([]Document, int, error) {
 		out = append(out, d)
 	}
 	return out, len(docs) - len(out), nil
+}
+
+// CheckDocument reports what a collection on disk refuses about d by itself: an empty or
+// invalid id, text that is not UTF-8, a vector value that is NaN or infinite, a document
+// larger than MaxDocumentBytes. LoadOptions.Check takes it, so that loading a corpus names
+// the file and line of such a document.
+func CheckDocument(d *Document) error {
+	if err := validateDocument(d); err != nil {
+		return err
+	}
+	return checkDocSize(d, MaxDocumentBytes)
+}
+
+func checkDocSize(d *Document, limit int) error {
+	n, err := doccodec.DocSize(d)
+	if err != nil {
+		return fmt.Errorf("%w: %w", ErrInvalidDocument, err)
+	}
+	if n > limit {
+		return fmt.Errorf("%w: document %q is %d bytes (id, title, content, metadata and vector together), more than the %d a collection on disk takes", ErrInvalidDocument, d.ID, n, limit)
+	}
+	return nil
 }
 
 func validateDocument(d *Document) error {

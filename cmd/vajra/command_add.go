@@ -22,7 +22,7 @@ func runAdd(ctx context.Context, u *ui, args []string) error {
 	if dir == "" || path == "" {
 		return usagef("add needs -i DIR and -c FILE")
 	}
-	docs, rep, err := vajra.LoadDocuments(ctx, path, vajra.LoadOptions{SkipBad: skipBad})
+	docs, rep, err := vajra.LoadDocuments(ctx, path, vajra.LoadOptions{SkipBad: skipBad, Check: vajra.CheckDocument})
 	if err != nil {
 		return err
 	}

@@ -37,7 +37,7 @@ func runIndex(ctx context.Context, u *ui, args []string) error {
 		return fmt.Errorf("%s already holds a collection (use --force to replace it, or 'vajra add' to add to it)", out)
 	}
 	start := time.Now()
-	docs, rep, err := vajra.LoadDocuments(ctx, src.corpus, vajra.LoadOptions{SkipBad: src.skipBad})
+	docs, rep, err := vajra.LoadDocuments(ctx, src.corpus, vajra.LoadOptions{SkipBad: src.skipBad, Check: vajra.CheckDocument})
 	if err != nil {
 		return err
 	}

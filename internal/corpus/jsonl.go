@@ -199,6 +199,11 @@ func ScanJSONL(ctx context.Context, r io.Reader, name string, opts ReadOptions, 
 		if err != nil {
 			return err
 		}
+		if opts.Check != nil {
+			if err := opts.Check(&d); err != nil {
+				return err
+			}
+		}
 		rep.Read++
 		if err := fn(d); err != nil {
 			return stopErr{err}

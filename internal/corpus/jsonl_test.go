@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"reflect"
 	"strings"
@@ -258,5 +259,34 @@ func TestLineErrorFormat(t *testing.T) {
 		if !errors.Is(&tt.err, tt.err.Err) {
 			t.Errorf("%q does not unwrap to its cause", tt.want)
 		}
+	}
+}
+
+// TestCheckOption checks that a document refused by ReadOptions.Check is a bad line named by
+// file and line, skipped with SkipBad, in JSONL files and text directories alike.
+func TestCheckOption(t *testing.T) {
+	errBig := errors.New("too big")
+	check := func(d *Document) error {
+		if len(d.Content) > 10 {
+			return fmt.Errorf("document %q: %w", d.ID, errBig)
+		}
+		return nil
+	}
+	in := `{"_id":"1","text":"short"}` + "\n" + `{"_id":"2","text":"much too long"}` + "\n" + `{"_id":"3"}` + "\n"
+	_, _, err := scanAll(t, in, ReadOptions{Check: check})
+	var le *LineError
+	if !errors.As(err, &le) || le.Line != 2 || !errors.Is(err, errBig) || !strings.Contains(err.Error(), `corpus.jsonl:2: document "2"`) {
+		t.Fatalf("err = %v, want line 2 refused", err)
+	}
+	docs, rep, err := scanAll(t, in, ReadOptions{Check: check, SkipBad: true})
+	if err != nil || len(docs) != 2 || rep.Bad != 1 {
+		t.Fatalf("skip: %d docs, %d bad, %v", len(docs), rep.Bad, err)
+	}
+	dir := t.TempDir()
+	writeFile(t, dir, "a.txt", "short")
+	writeFile(t, dir, "b.txt", "much too long")
+	_, err = Scan(context.Background(), dir, ReadOptions{Check: check}, func(Document) error { return nil })
+	if !errors.Is(err, errBig) || !strings.Contains(err.Error(), "b.txt") {
+		t.Fatalf("text dir: err = %v, want b.txt refused", err)
 	}
 }

@@ -22,6 +22,9 @@ type ReadOptions struct {
 	// MaxLineBytes bounds one JSONL line, and one text file of a text directory
 	// (default 64 MiB, at most 1 GiB). Longer ones are errors, never silently truncated.
 	MaxLineBytes int
+	// Check, when set, vets each well-formed document; its error makes the line (or text
+	// file) bad, named by file and line like a malformed one, and skipped with SkipBad.
+	Check func(*Document) error
 }
 
 // EnsureDefaults fills zero fields with their defaults.

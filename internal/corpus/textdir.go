@@ -65,6 +65,11 @@ func scanTextFiles(ctx context.Context, dir string, rels []string, source string
 		rep.Lines++
 		path := filepath.Join(dir, filepath.FromSlash(rel))
 		d, err := readTextFile(path, rel, opts.MaxLineBytes)
+		if err == nil && opts.Check != nil {
+			if cerr := opts.Check(&d); cerr != nil {
+				err = &LineError{File: path, Err: cerr}
+			}
+		}
 		if err != nil {
 			if !opts.SkipBad {
 				return rep, err
