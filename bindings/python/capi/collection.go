@@ -354,9 +354,6 @@ func vajra_collection_embed(h C.vajra_handle, texts *C.char, textsLen C.size_t, 
 	}
 	vecs, err := c.c.Embed(context.Background(), in)
 	if err != nil {
-		if codeOf(err) == codeInternal {
-			err = withCode(codeEmbedder, err)
-		}
 		return cError(err)
 	}
 	*out, *count, *dim = nil, C.size_t(len(vecs)), 0
@@ -384,14 +381,7 @@ func vajra_collection_promote(h C.vajra_handle, profile *C.char, profileLen C.si
 	if err != nil {
 		return cError(err)
 	}
-	if err := c.c.Promote(context.Background(), goString(profile, profileLen)); err != nil {
-		if codeOf(err) == codeInternal {
-			// An unknown profile, or a promotion already running.
-			err = withCode(codeInvalidField, err)
-		}
-		return cError(err)
-	}
-	return nil
+	return cError(c.c.Promote(context.Background(), goString(profile, profileLen)))
 }
 
 //export vajra_check

@@ -11,21 +11,17 @@ import (
 	"github.com/vajrasearch/vajra"
 )
 
-// Codes this package gives besides the library's own.
+// Codes this package gives besides those vajra.ErrorCode finds.
 const (
-	codeBadJSON      = "bad_json"
-	codeInvalidField = "invalid_field"
-	codeUnknownField = "unknown_field"
-	codeInvalidFilt  = "invalid_filter"
-	codeDimension    = "dimension_mismatch"
-	codeNotFound     = "document_not_found"
-	codeNoCollection = "collection_not_found"
-	codeExists       = "collection_exists"
-	codeNoVectors    = "mode_unavailable"
-	codeEmbedder     = "embedder_failed"
-	codeClosed       = "closed"
-	codeCorrupt      = "corrupt"
-	codeInternal     = "internal"
+	codeBadJSON      = vajra.CodeBadJSON
+	codeInvalidField = vajra.CodeInvalidField
+	codeUnknownField = vajra.CodeUnknownField
+	codeInvalidFilt  = vajra.CodeInvalidFilter
+	codeDimension    = vajra.CodeDimensionMismatch
+	codeNoCollection = vajra.CodeCollectionNotFound
+	codeEmbedder     = vajra.CodeEmbedderFailed
+	codeClosed       = vajra.CodeClosed
+	codeInternal     = vajra.CodeInternal
 )
 
 // codedError is an error whose code this package decided.
@@ -47,24 +43,10 @@ func withCode(code string, err error) error { return &codedError{code: code, err
 // codeOf names the kind of err.
 func codeOf(err error) string {
 	var ce *codedError
-	switch {
-	case errors.As(err, &ce):
+	if errors.As(err, &ce) {
 		return ce.code
-	case errors.Is(err, vajra.ErrClosed):
-		return codeClosed
-	case errors.Is(err, vajra.ErrCorrupt):
-		return codeCorrupt
-	case errors.Is(err, vajra.ErrExists):
-		return codeExists
-	case errors.Is(err, vajra.ErrNotFound):
-		return codeNotFound
-	case errors.Is(err, vajra.ErrNoVectors):
-		return codeNoVectors
-	case errors.Is(err, vajra.ErrInvalidDocument), errors.Is(err, vajra.ErrInvalidQuery),
-		errors.Is(err, vajra.ErrOptions):
-		return codeInvalidField
 	}
-	return codeInternal
+	return vajra.ErrorCode(err)
 }
 
 // decodeJSON decodes one JSON value from data into v, refusing unknown fields and trailing

@@ -34,10 +34,7 @@ func (v *vectorIndex) search(q []float32, k, ef int, keys []C.int64_t, dists []C
 		buf = new([]vajra.VectorHit)
 	}
 	hits, err := v.x.SearchInto((*buf)[:0], q, k, vajra.VectorSearchOptions{Ef: ef})
-	if err != nil {
-		// With the dimension checked, only a bad query vector fails a search.
-		err = withCode(codeInvalidField, err)
-	} else {
+	if err == nil {
 		for i, h := range hits {
 			keys[i], dists[i] = C.int64_t(h.Label), C.float(h.Distance)
 		}
@@ -74,7 +71,7 @@ func vajra_index_create(opts *C.char, optsLen C.size_t, out *C.vajra_handle) (e 
 	x, err := vajra.NewVectorIndex(vajra.VectorIndexOptions{Dim: o.Dim, Metric: o.Metric, Profile: o.Profile,
 		M: o.M, EfConstruction: o.EfConstruction, EfSearch: o.EfSearch, Seed: o.Seed, Threads: o.Threads})
 	if err != nil {
-		return cError(withCode(codeInvalidField, err))
+		return cError(err)
 	}
 	*out = C.vajra_handle(handles.add(newVectorIndex(x)))
 	return nil
@@ -126,11 +123,7 @@ func vajra_index_add(h C.vajra_handle, keys *C.uint32_t, vecs *C.float, count, d
 		return cError(err)
 	}
 	ks := unsafe.Slice((*uint32)(unsafe.Pointer(keys)), int(count))
-	if err := v.x.Add(context.Background(), ks, vs); err != nil {
-		// With the dimension checked and no deadline, only a bad vector fails an Add.
-		return cError(withCode(codeInvalidField, err))
-	}
-	return nil
+	return cError(v.x.Add(context.Background(), ks, vs))
 }
 
 //export vajra_index_delete
@@ -318,10 +311,7 @@ func vajra_index_promote(h C.vajra_handle, profile *C.char, profileLen C.size_t)
 	if err != nil {
 		return cError(err)
 	}
-	if err := v.x.Promote(context.Background(), goString(profile, profileLen)); err != nil {
-		return cError(withCode(codeInvalidField, err))
-	}
-	return nil
+	return cError(v.x.Promote(context.Background(), goString(profile, profileLen)))
 }
 
 //export vajra_version

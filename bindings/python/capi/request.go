@@ -102,19 +102,25 @@ func parseSearchRequest(data []byte, vec []float32) (vajra.Query, error) {
 	return q, nil
 }
 
-// parseFilter accepts the filter text syntax as a JSON string.
+// parseFilter accepts the filter text syntax as a JSON string, or a filter tree
+// ({"and": [...]}, {"or": [...]}, {"not": ...}, {"field", "op", "value"}).
 func parseFilter(raw json.RawMessage, q *vajra.Query) error {
 	if len(raw) == 0 || string(raw) == "null" {
 		return nil
 	}
 	var s string
-	if err := json.Unmarshal(raw, &s); err != nil {
-		return failf(codeInvalidFilt, "field \"filter\": want a filter expression as a string, like \"year >= 2020 AND lang = en\"")
+	if json.Unmarshal(raw, &s) == nil {
+		if _, err := vajra.ParseFilter(s); err != nil {
+			return withCode(codeInvalidFilt, err)
+		}
+		q.Filter = s
+		return nil
 	}
-	if _, err := vajra.ParseFilter(s); err != nil {
-		return withCode(codeInvalidFilt, err)
+	f, err := vajra.ParseFilterJSON(raw)
+	if err != nil {
+		return err
 	}
-	q.Filter = s
+	q.Where = &f
 	return nil
 }
 

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -95,6 +96,7 @@ func TestCollectionSearch(t *testing.T) {
 	}{
 		{"lexical", `{"query": "electricity", "mode": "lexical"}`, nil, "a,b", "lexical"},
 		{"lexical filter", `{"query": "electricity", "mode": "lexical", "filter": "year >= 2020"}`, nil, "a", "lexical"},
+		{"filter tree", `{"query": "electricity", "mode": "lexical", "filter": {"and": [{"field": "lang", "op": "=", "value": "en"}, {"not": {"field": "year", "op": "=", "value": 2021}}]}}`, nil, "b", "lexical"},
 		{"vector raw", `{"mode": "vector", "limit": 2}`, []float32{0, 0, 1, 0}, "c,a", "vector"},
 		{"vector json", `{"mode": "vector", "limit": 1, "vector": [1, 0, 0, 0]}`, nil, "a", "vector"},
 		{"vector base64", `{"mode": "vector", "limit": 1, "vector": "AAAAAAAAAAAAAIA/AAAAAA=="}`, nil, "c", "vector"},
@@ -219,7 +221,8 @@ func TestCollectionErrors(t *testing.T) {
 		{"missing vector", upsert(h, `[{"id": "x", "title": "t"}]`, nil, 0), "invalid_field"},
 		{"vector without vector index", upsert(lex, `[{"id": "x"}]`, []float32{1, 0}, 2), "invalid_field"},
 		{"bad filter", search(h, `{"query": "x", "mode": "lexical", "filter": "year >="}`, nil), "invalid_filter"},
-		{"filter tree", search(h, `{"query": "x", "mode": "lexical", "filter": {"field": "year"}}`, nil), "invalid_filter"},
+		{"bad filter tree", search(h, `{"query": "x", "mode": "lexical", "filter": {"field": "year"}}`, nil), "invalid_filter"},
+		{"unknown filter field", search(h, `{"query": "x", "mode": "lexical", "filter": "colour = red"}`, nil), "invalid_filter"},
 		{"unknown request field", search(h, `{"q": "x"}`, nil), "unknown_field"},
 		{"limit", search(h, `{"query": "x", "limit": 1001}`, nil), "invalid_field"},
 		{"negative offset", search(h, `{"query": "x", "offset": -1}`, nil), "invalid_field"},
@@ -441,6 +444,12 @@ func TestIndexErrors(t *testing.T) {
 			return search2(c)
 		}(), "closed"},
 		{"bad profile", IndexPromote(h, "ultra"), "invalid_field"},
+		{"corrupt file", func() error {
+			path := filepath.Join(t.TempDir(), "bad")
+			os.WriteFile(path, []byte("VJRAHNSW not really"), 0o644)
+			_, err := IndexLoad(path)
+			return err
+		}(), "corrupt"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
