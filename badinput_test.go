@@ -131,3 +131,40 @@ func TestBadInputLeavesCollectionUnchanged(t *testing.T) {
 		t.Fatalf("reopened with %s, want %s", got, before[2])
 	}
 }
+
+// TestControlCharactersInIDs checks that ids with NUL or other control characters (which
+// reached terminals as escape sequences) are refused, naming the field and the position,
+// while titles and contents may hold them.
+func TestControlCharactersInIDs(t *testing.T) {
+	ctx := context.Background()
+	c, err := New(Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		id, want string
+	}{
+		{"a\x00b", "U+0000 at byte 1"},
+		{"\x1b]0;owned\x07", "U+001B at byte 0"},
+		{"tab\tid", "U+0009 at byte 3"},
+		{"del\x7f", "U+007F at byte 3"},
+		{"c1\u009b2J", "U+009B at byte 2"},
+		{"line\nbreak", "U+000A at byte 4"},
+	}
+	for _, tc := range cases {
+		_, err := c.Upsert(ctx, []Document{{ID: "fine", Content: "x"}, {ID: tc.id, Content: "x"}})
+		if !errors.Is(err, ErrInvalidDocument) || !strings.Contains(err.Error(), tc.want) || !strings.Contains(err.Error(), `field "id"`) {
+			t.Errorf("id %q: err = %v, want ErrInvalidDocument with %q", tc.id, err, tc.want)
+		}
+		if err := CheckDocument(&Document{ID: tc.id}); !errors.Is(err, ErrInvalidDocument) {
+			t.Errorf("CheckDocument(%q) = %v", tc.id, err)
+		}
+	}
+	if c.Len() != 0 {
+		t.Fatalf("%d documents written by refused batches", c.Len())
+	}
+	ok := []Document{{ID: "café ☕", Title: "\x1b]0;title\x07", Content: "tabs\tand\nlines"}, {ID: "a b/c?d=e"}}
+	if _, err := c.Upsert(ctx, ok); err != nil {
+		t.Fatalf("printable ids, control characters in text: %v", err)
+	}
+}

@@ -5,7 +5,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"strings"
 	"sync"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/vajrasearch/vajra/internal/doccodec"
@@ -25,7 +27,8 @@ type WriteReport struct {
 	Deleted, Missing int
 }
 
-// Upsert adds documents, replacing any live document with the same id. The batch is
+// Upsert adds documents, replacing any live document with the same id (ids are non-empty
+// UTF-8 without control characters: no NUL, no escape sequences). The batch is
 // validated, analysed and embedded first; if any document is invalid or embedding fails,
 // nothing is written and the error names the document. Once Upsert returns nil the batch is
 // durable (under SyncAlways) and visible to searches.
@@ -242,6 +245,12 @@ func validateDocument(d *Document) error {
 		return fmt.Errorf("%w: document with empty id (title %q)", ErrInvalidDocument, truncate(d.Title, 40))
 	case !utf8.ValidString(d.ID):
 		return fmt.Errorf("%w: document id %q is not valid UTF-8", ErrInvalidDocument, d.ID)
+	case strings.IndexFunc(d.ID, unicode.IsControl) >= 0:
+		// Ids are printed, logged and passed around as keys; a NUL or an escape sequence in
+		// one breaks C strings and terminals.
+		i := strings.IndexFunc(d.ID, unicode.IsControl)
+		r, _ := utf8.DecodeRuneInString(d.ID[i:])
+		return fmt.Errorf("%w: document id %q: field \"id\" has control character %U at byte %d", ErrInvalidDocument, d.ID, r, i)
 	case !utf8.ValidString(d.Title):
 		return fmt.Errorf("%w: document %q: field \"title\" is not valid UTF-8", ErrInvalidDocument, d.ID)
 	case !utf8.ValidString(d.Content):

@@ -34,7 +34,7 @@ func printStats(u *ui, s vajra.Stats) {
 	if where == "" {
 		where = "(in memory)"
 	}
-	fmt.Fprintf(u.out, "collection   %s\n", where)
+	fmt.Fprintf(u.out, "collection   %s\n", termSafe(where))
 	fmt.Fprintf(u.out, "documents    %d\n", s.Docs)
 	fmt.Fprintf(u.out, "analysis     stopwords=%s stemmer=%s fold-accents=%v compounds=%v\n", s.Analyzer.Stopwords, s.Analyzer.Stemmer, s.Analyzer.FoldAccents, s.Analyzer.Compounds)
 	fmt.Fprintf(u.out, "bm25         k1=%g b=%g title-weight=%d\n", s.K1, s.B, s.TitleWeight)
@@ -44,7 +44,7 @@ func printStats(u *ui, s vajra.Stats) {
 		fmt.Fprintf(u.out, "embedder     %s\n", s.Embedder)
 	}
 	if len(s.MetadataFields) > 0 {
-		fmt.Fprintf(u.out, "metadata     %s\n", strings.Join(s.MetadataFields, ", "))
+		fmt.Fprintf(u.out, "metadata     %s\n", termSafe(strings.Join(s.MetadataFields, ", ")))
 	}
 	if s.Dir != "" {
 		fmt.Fprintf(u.out, "log          %s (generation %d)\n", humanBytes(s.LogBytes), s.Generation)

@@ -200,3 +200,53 @@ func TestTableHighlights(t *testing.T) {
 		t.Errorf("want the title's and the snippet's word highlighted, got %d marks in %q", got, out.String())
 	}
 }
+
+// TestTerminalEscapes is the regression test for escape sequences in documents reaching the
+// terminal: a title, content and metadata holding them print as visible escapes in the table,
+// with or without colour, and an id holding one is refused with its file and line.
+func TestTerminalEscapes(t *testing.T) {
+	corpus := writeCorpus(t,
+		`{"id":"ok","title":"Coffee \u001b]0;owned\u0007 house","text":"Coffee \u001b[2J\u009b31m here","year":1}`,
+		`{"id":"x","title":"Tea","text":"tea","f\u001b[1m":2}`,
+	)
+	for _, colour := range []bool{false, true} {
+		u, out, _ := testUI("")
+		u.colour = colour
+		if code := runWith(u, []string{"search", "-c", corpus, "-q", "coffee"}); code != exitOK {
+			t.Fatalf("colour %v: exit %d", colour, code)
+		}
+		s := out.String()
+		for _, bad := range []string{"\x1b]", "\x07", "\x1b[2J", "\u009b"} {
+			if strings.Contains(s, bad) {
+				t.Errorf("colour %v: output holds %q: %q", colour, bad, s)
+			}
+		}
+		if !strings.Contains(s, `\x1b]0;owned\x07`) || !strings.Contains(s, `\x1b[2J\x9b31m`) {
+			t.Errorf("colour %v: escapes not shown: %q", colour, s)
+		}
+	}
+	code, out, _ := runCLI(t, "", "stats", "-c", corpus)
+	if code != exitOK || strings.Contains(out, "\x1b") || !strings.Contains(out, `f\x1b[1m`) {
+		t.Errorf("stats: exit %d, %q", code, out)
+	}
+	bad := writeCorpus(t, `{"id":"fine","text":"a"}`, `{"id":"evil\u001b]0;x\u0007","text":"b"}`)
+	code, _, errOut := runCLI(t, "", "index", "-c", bad, "-o", filepath.Join(t.TempDir(), "idx"))
+	if code != exitError || !strings.Contains(errOut, "corpus.jsonl:2") || strings.Contains(errOut, "\x1b") {
+		t.Errorf("index with a control character in an id: exit %d, stderr %q", code, errOut)
+	}
+}
+
+func TestTermSafe(t *testing.T) {
+	cases := []struct{ in, want string }{
+		{"plain café ☕", "plain café ☕"},
+		{"\x1b[31mred", `\x1b[31mred`},
+		{"a\x00b\x7fc", `a\x00b\x7fc`},
+		{"tab\tnl\ncr\r", `tab\tnl\ncr\r`},
+		{"c1\u0085\u009b", `c1\x85\x9b`},
+	}
+	for _, c := range cases {
+		if got := termSafe(c.in); got != c.want {
+			t.Errorf("termSafe(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+}

@@ -46,7 +46,7 @@ func printResults(u *ui, res *vajra.Results, offset int) {
 		line := fmt.Sprintf("%3d  %s  %s", offset+i+1, u.style(ansiCyan, fmt.Sprintf("%8.4f", h.Score)),
 			u.style(ansiBold, highlight(u, title, titleHL)))
 		if h.Title != "" {
-			line += "  " + u.style(ansiDim, h.ID)
+			line += "  " + u.style(ansiDim, termSafe(h.ID))
 		}
 		fmt.Fprintln(u.out, line)
 		if sides := sidesLine(h); sides != "" {
@@ -95,10 +95,11 @@ func sidesLine(h vajra.Hit) string {
 	return side("bm25", h.Lexical) + "  " + side("vector", h.Vector)
 }
 
-// highlight marks the byte ranges of s: bold yellow on a terminal, [brackets] otherwise.
+// highlight marks the byte ranges of s in bold yellow on a colour terminal, and escapes
+// control characters (termSafe) in every part, so the ranges still point into s.
 func highlight(u *ui, s string, ranges [][2]int) string {
 	if len(ranges) == 0 {
-		return s
+		return termSafe(s)
 	}
 	var b strings.Builder
 	prev := 0
@@ -106,15 +107,15 @@ func highlight(u *ui, s string, ranges [][2]int) string {
 		if r[0] < prev || r[1] > len(s) || r[0] >= r[1] {
 			continue
 		}
-		b.WriteString(s[prev:r[0]])
+		b.WriteString(termSafe(s[prev:r[0]]))
 		if u.colour {
-			b.WriteString(ansiBold + ansiYellow + s[r[0]:r[1]] + ansiReset)
+			b.WriteString(ansiBold + ansiYellow + termSafe(s[r[0]:r[1]]) + ansiReset)
 		} else {
-			b.WriteString(s[r[0]:r[1]])
+			b.WriteString(termSafe(s[r[0]:r[1]]))
 		}
 		prev = r[1]
 	}
-	b.WriteString(s[prev:])
+	b.WriteString(termSafe(s[prev:]))
 	return b.String()
 }
 
@@ -123,12 +124,12 @@ func printExplanation(u *ui, ex *vajra.Explanation) {
 	if ex.Rank > 0 {
 		rank = fmt.Sprintf("rank %d", ex.Rank)
 	}
-	fmt.Fprintf(u.out, "%s: score %.4f, %s (%s)\n", u.style(ansiBold, ex.ID), ex.Score, rank, ex.Mode)
+	fmt.Fprintf(u.out, "%s: score %.4f, %s (%s)\n", u.style(ansiBold, termSafe(ex.ID)), ex.Score, rank, ex.Mode)
 	if l := ex.Lexical; l != nil {
 		fmt.Fprintf(u.out, "BM25 %.4f over N=%d documents, field weights title=%d content=%d\n", l.Score, l.Docs, fieldWeight(l.FieldWeights, 0), fieldWeight(l.FieldWeights, 1))
 		fmt.Fprintf(u.out, "  %-18s %4s %5s %7s %7s %9s %9s\n", "term", "qtf", "tf", "df", "idf", "dl/avgdl", "score")
 		for _, t := range l.Terms {
-			fmt.Fprintf(u.out, "  %-18s %4g %5d %7d %7.3f %4d/%-4.0f %9.4f\n", truncateRunes(t.Term, 18), t.Weight, t.TF, t.DF, t.IDF, t.DL, t.AvgDL, t.Contribution)
+			fmt.Fprintf(u.out, "  %-18s %4g %5d %7d %7.3f %4d/%-4.0f %9.4f\n", truncateRunes(termSafe(t.Term), 18), t.Weight, t.TF, t.DF, t.IDF, t.DL, t.AvgDL, t.Contribution)
 		}
 	}
 	if v := ex.Vector; v != nil {

@@ -24,7 +24,7 @@ const replHelp = `Type a query and press Enter. Commands:
 
 // repl runs the interactive prompt.
 func repl(ctx context.Context, u *ui, c *vajra.Collection, what string, qf *queryFlags) error {
-	fmt.Fprintf(u.out, "%s %s\n%s\n", u.style(ansiBold, "vajra"), version(), u.style(ansiDim, "searching "+what+" — :help for commands, Ctrl-D to leave"))
+	fmt.Fprintf(u.out, "%s %s\n%s\n", u.style(ansiBold, "vajra"), version(), u.style(ansiDim, "searching "+termSafe(what)+" — :help for commands, Ctrl-D to leave"))
 	lines := make(chan string)
 	errc := make(chan error, 1)
 	go func() {

@@ -136,9 +136,9 @@ func reportLoad(u *ui, rep vajra.LoadReport) {
 	if rep.Duplicates > 0 {
 		msg += fmt.Sprintf(", %d duplicate ids (last one kept)", rep.Duplicates)
 	}
-	fmt.Fprintln(u.err, msg)
+	fmt.Fprintln(u.err, termSafe(msg))
 	for _, e := range rep.BadErrors {
-		fmt.Fprintln(u.err, "  skipped:", e)
+		fmt.Fprintln(u.err, "  skipped:", termSafe(e.Error()))
 	}
 	if rep.Bad > len(rep.BadErrors) {
 		fmt.Fprintf(u.err, "  ... and %d more\n", rep.Bad-len(rep.BadErrors))

@@ -57,7 +57,7 @@ func (u *ui) style(code, s string) string {
 
 // errorf prints a one-line error to stderr.
 func (u *ui) errorf(format string, args ...any) {
-	msg := fmt.Sprintf(format, args...)
+	msg := termSafe(fmt.Sprintf(format, args...))
 	if u.errIsTTY && os.Getenv("NO_COLOR") == "" {
 		msg = ansiRed + "error:" + ansiReset + " " + msg
 	} else {
