@@ -1,6 +1,10 @@
 package main
 
-import "context"
+import (
+	"context"
+	"flag"
+	"math"
+)
 
 type textBenchFlags struct {
 	beir, corpus, queries, split string
@@ -10,20 +14,15 @@ type textBenchFlags struct {
 	cpuprofile                   string
 }
 
-func (t *textBenchFlags) register(fs interface {
-	StringVar(*string, string, string, string)
-	IntVar(*int, string, int, string)
-	Float64Var(*float64, string, float64, string)
-	BoolVar(*bool, string, bool, string)
-}) {
+func (t *textBenchFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&t.beir, "beir", "", "BEIR folder (judged queries give nDCG@10 and recall@100)")
 	fs.StringVar(&t.queries, "queries", "", "queries file (JSONL with _id and text), with --corpus")
 	fs.StringVar(&t.split, "split", "test", "qrels split (--beir)")
-	fs.IntVar(&t.n, "n", 0, "use only the first N documents of --corpus (0 = all)")
-	fs.IntVar(&t.k, "k", 10, "results per query in the timed pass")
-	fs.IntVar(&t.depth, "depth", 100, "results per query in the quality pass")
-	fs.IntVar(&t.warmup, "warmup", 1000, "untimed queries before the timed pass")
-	fs.Float64Var(&t.warmupS, "warmup-s", 2, "... and at least this many seconds of them")
+	intVar(fs, &t.n, "n", 0, 0, anyInt, "use only the first N documents of --corpus (0 = all)")
+	intVar(fs, &t.k, "k", 10, 1, anyInt, "results per query in the timed pass")
+	intVar(fs, &t.depth, "depth", 100, 1, anyInt, "results per query in the quality pass")
+	intVar(fs, &t.warmup, "warmup", 1000, 0, anyInt, "untimed queries before the timed pass")
+	floatVar(fs, &t.warmupS, "warmup-s", 2, 0, math.Inf(1), "... and at least this many seconds of them")
 	fs.BoolVar(&t.json, "json", false, "print JSON lines (the peer harness's fields)")
 	fs.StringVar(&t.cpuprofile, "cpuprofile", "", "write a CPU profile of the build to this file")
 }

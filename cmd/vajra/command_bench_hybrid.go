@@ -21,8 +21,8 @@ func benchHybrid(ctx context.Context, u *ui, args []string) error {
 	src.register(fs, false)
 	tf.register(fs)
 	fs.StringVar(&vecDir, "vectors", "", "vectors aligned with the corpus and queries (else --embedder hash)")
-	fs.IntVar(&ef, "ef", 100, "HNSW search ef")
-	fs.IntVar(&candidates, "candidates", 100, "hybrid: candidates per side")
+	intVar(fs, &ef, "ef", 100, 1, anyInt, "HNSW search ef")
+	intVar(fs, &candidates, "candidates", 100, 1, anyInt, "hybrid: candidates per side")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}

@@ -18,15 +18,15 @@ func benchVector(ctx context.Context, u *ui, args []string) error {
 	var seed uint64
 	var asJSON bool
 	fs.StringVar(&dir, "data", "", "TEXMEX folder: base.fvecs, query.fvecs, groundtruth.ivecs, meta.json")
-	fs.IntVar(&m, "M", 0, "HNSW M (default: the profile's)")
-	fs.IntVar(&efc, "efc", 0, "HNSW efConstruction (default: the profile's)")
+	intVar(fs, &m, "M", 0, 0, anyInt, "HNSW M (default: the profile's)")
+	intVar(fs, &efc, "efc", 0, 0, anyInt, "HNSW efConstruction (default: the profile's)")
 	fs.StringVar(&efs, "ef", "10,50,100,200", `search ef values, comma-separated ("default" = the profile's)`)
-	fs.IntVar(&threads, "threads", 0, "build threads (default: all CPUs)")
+	intVar(fs, &threads, "threads", 0, 0, anyInt, "build threads (default: all CPUs)")
 	fs.StringVar(&profile, "profile", "", "build profile: quality, fast, instant (explicit -M/-efc override it)")
 	fs.StringVar(&metric, "metric", "", "metric (default: meta.json's)")
-	fs.IntVar(&k, "k", 10, "neighbours per query")
-	fs.IntVar(&nq, "nq", 0, "use only the first N queries (0 = all)")
-	fs.IntVar(&warmup, "warmup", 200, "untimed queries before each timed pass")
+	intVar(fs, &k, "k", 10, 1, anyInt, "neighbours per query")
+	intVar(fs, &nq, "nq", 0, 0, anyInt, "use only the first N queries (0 = all)")
+	intVar(fs, &warmup, "warmup", 200, 0, anyInt, "untimed queries before each timed pass")
 	fs.Uint64Var(&seed, "seed", 0, "build seed")
 	fs.BoolVar(&asJSON, "json", false, "print JSON lines (the peer harness's fields)")
 	if err := parseFlags(fs, args); err != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -33,20 +34,20 @@ func genVectors(ctx context.Context, u *ui, args []string) error {
 	fs := newFlagSet("gen vectors", u)
 	var o datagen.ClusteredOptions
 	var out, spread string
-	fs.IntVar(&o.N, "n", 0, "base vectors (required)")
+	intVar(fs, &o.N, "n", 0, 0, anyInt, "base vectors (required)")
 	fs.StringVar(&out, "out", "", "output folder (required): base.fvecs, query.fvecs, groundtruth.ivecs, groundtruth.dist.fvecs, meta.json")
-	fs.IntVar(&o.Queries, "nq", 1000, "query vectors")
-	fs.IntVar(&o.Dim, "dim", 384, "dimension")
-	fs.IntVar(&o.Clusters, "clusters", 1000, "mixture components")
+	intVar(fs, &o.Queries, "nq", 1000, 1, 1<<20, "query vectors")
+	intVar(fs, &o.Dim, "dim", 384, 1, 8192, "dimension")
+	intVar(fs, &o.Clusters, "clusters", 1000, 1, 1<<24, "mixture components")
 	fs.Uint64Var(&o.Seed, "seed", datagen.DefaultSeed, "seed")
-	fs.Float64Var(&o.Tau, "tau", 35, "decay length of the per-dimension scale")
-	fs.Float64Var(&o.Floor, "floor", datagen.DefaultFloor, "scale floor added to every dimension")
+	floatVar(fs, &o.Tau, "tau", 35, math.SmallestNonzeroFloat64, 1e9, "decay length of the per-dimension scale")
+	floatVar(fs, &o.Floor, "floor", datagen.DefaultFloor, 0, 1e9, "scale floor added to every dimension")
 	fs.StringVar(&spread, "spread", "0.7,1.1", "per-cluster spread range lo,hi")
-	fs.Float64Var(&o.Offset, "offset", datagen.DefaultOffset, "shared offset, relative to the typical norm")
-	fs.IntVar(&o.K, "k", 100, "exact neighbours per query")
+	floatVar(fs, &o.Offset, "offset", datagen.DefaultOffset, 0, 1e9, "shared offset, relative to the typical norm")
+	intVar(fs, &o.K, "k", 100, 1, 10000, "exact neighbours per query")
 	fs.StringVar(&o.Metric, "metric", "cosine", "cosine (normalised vectors) or l2")
 	fs.BoolVar(&o.NoGroundTruth, "no-gt", false, "skip the exact ground truth")
-	fs.IntVar(&o.Threads, "threads", 0, "threads (default: all CPUs; the output does not depend on it)")
+	intVar(fs, &o.Threads, "threads", 0, 0, anyInt, "threads (default: all CPUs; the output does not depend on it)")
 	fs.Usage = func() {
 		fmt.Fprintln(u.err, "Usage: vajra gen vectors --n N --out DIR [flags]\n\nWrites a clustered vector set (Gaussian mixture with decaying scales, Zipf cluster sizes,\na shared offset and a random rotation) with its exact ground truth, as TEXMEX files.\n\nFlags:")
 		fs.PrintDefaults()
@@ -89,15 +90,15 @@ func genCorpus(ctx context.Context, u *ui, args []string) error {
 	var o datagen.CorpusOptions
 	var from string
 	var stats int
-	fs.IntVar(&o.N, "n", 0, "documents (required)")
+	intVar(fs, &o.N, "n", 0, 0, anyInt, "documents (required)")
 	fs.StringVar(&o.Out, "out", "", "output JSON Lines file, gzip'd when it ends in .gz (required)")
 	fs.StringVar(&o.QueriesOut, "queries", "", "also write queries to this file")
-	fs.IntVar(&o.Queries, "nq", 1000, "queries: titles of held-out articles and phrases from held-out passages")
+	intVar(fs, &o.Queries, "nq", 1000, 0, 1e7, "queries: titles of held-out articles and phrases from held-out passages")
 	fs.StringVar(&from, "from", "", "passages to fit the model on (JSON Lines; default: the built-in 5,000 Wikipedia passages)")
-	fs.IntVar(&o.HoldOutEvery, "hold-out", 10, "hold out one article in N from fitting (queries come from them)")
+	intVar(fs, &o.HoldOutEvery, "hold-out", 10, 2, 1e6, "hold out one article in N from fitting (queries come from them)")
 	fs.Uint64Var(&o.Seed, "seed", datagen.DefaultSeed, "seed")
-	fs.IntVar(&o.Threads, "threads", 0, "threads (default: all CPUs; the output does not depend on it)")
-	fs.IntVar(&stats, "stats", 0, "after writing, compare term statistics of the first N generated documents with N source passages")
+	intVar(fs, &o.Threads, "threads", 0, 0, anyInt, "threads (default: all CPUs; the output does not depend on it)")
+	intVar(fs, &stats, "stats", 0, 0, anyInt, "after writing, compare term statistics of the first N generated documents with N source passages")
 	fs.Usage = func() {
 		fmt.Fprintln(u.err, "Usage: vajra gen corpus --n N --out FILE.jsonl[.gz] [--queries FILE] [--from PASSAGES] [flags]\n\nWrites documents sampled from a word-level model of real passages (bigrams, repetition\nwithin a document, a Zipf vocabulary that keeps growing, real lengths).\n\nFlags:")
 		fs.PrintDefaults()

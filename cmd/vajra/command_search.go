@@ -32,9 +32,6 @@ func runSearch(ctx context.Context, u *ui, args []string) error {
 		}
 		text = strings.Join(fs.Args(), " ")
 	}
-	if qf.k <= 0 {
-		return usagef("-k %d: want a positive number", qf.k)
-	}
 	if _, err := qf.query(""); err != nil {
 		return err
 	}

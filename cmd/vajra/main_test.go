@@ -250,3 +250,69 @@ func TestTermSafe(t *testing.T) {
 		}
 	}
 }
+
+// TestNumericFlagRanges is the regression test for numeric flags out of range silently
+// falling back to defaults (--ef -5, --depth -1, -k -3): every one is a usage error.
+func TestNumericFlagRanges(t *testing.T) {
+	cases := []struct {
+		args []string
+		flag string
+	}{
+		{[]string{"search", "-q", "x", "-k", "-3"}, "-k"},
+		{[]string{"search", "-q", "x", "-k", "0"}, "-k"},
+		{[]string{"search", "-q", "x", "--offset", "-1"}, "-offset"},
+		{[]string{"search", "-q", "x", "--ef", "-5"}, "-ef"},
+		{[]string{"search", "-q", "x", "--depth", "-1"}, "-depth"},
+		{[]string{"search", "-q", "x", "--alpha", "1.5"}, "-alpha"},
+		{[]string{"search", "-q", "x", "--alpha", "NaN"}, "-alpha"},
+		{[]string{"search", "-q", "x", "--threads", "-1"}, "-threads"},
+		{[]string{"search", "-q", "x", "--embed-dim", "-3"}, "-embed-dim"},
+		{[]string{"search", "-q", "x", "--k1", "-1"}, "-k1"},
+		{[]string{"search", "-q", "x", "--b", "2"}, "-b"},
+		{[]string{"search", "-q", "x", "--title-weight", "-1"}, "-title-weight"},
+		{[]string{"search", "-q", "x", "-k", "ten"}, "-k"},
+		{[]string{"index", "-c", "c.jsonl", "-o", "d", "--threads", "-2"}, "-threads"},
+		{[]string{"index", "-c", "c.jsonl", "-o", "d", "--b", "-0.5"}, "-b"},
+		{[]string{"stats", "--k1", "-1"}, "-k1"},
+		{[]string{"eval", "--beir", "d", "-k", "-1"}, "-k"},
+		{[]string{"eval", "--beir", "d", "--ef", "-5"}, "-ef"},
+		{[]string{"eval", "--beir", "d", "--depth", "-1"}, "-depth"},
+		{[]string{"bench", "lexical", "-k", "0"}, "-k"},
+		{[]string{"bench", "lexical", "--depth", "0"}, "-depth"},
+		{[]string{"bench", "lexical", "--warmup", "-1"}, "-warmup"},
+		{[]string{"bench", "lexical", "--warmup-s", "-1"}, "-warmup-s"},
+		{[]string{"bench", "lexical", "-n", "-1"}, "-n"},
+		{[]string{"bench", "hybrid", "--ef", "0"}, "-ef"},
+		{[]string{"bench", "hybrid", "--candidates", "-1"}, "-candidates"},
+		{[]string{"bench", "vector", "-M", "-1"}, "-M"},
+		{[]string{"bench", "vector", "--efc", "-1"}, "-efc"},
+		{[]string{"bench", "vector", "-k", "0"}, "-k"},
+		{[]string{"bench", "vector", "--nq", "-1"}, "-nq"},
+		{[]string{"bench", "vector", "--warmup", "-1"}, "-warmup"},
+		{[]string{"bench", "vector", "--threads", "-1"}, "-threads"},
+		{[]string{"gen", "vectors", "--dim", "0"}, "-dim"},
+		{[]string{"gen", "vectors", "--nq", "0"}, "-nq"},
+		{[]string{"gen", "vectors", "-k", "0"}, "-k"},
+		{[]string{"gen", "vectors", "--tau", "0"}, "-tau"},
+		{[]string{"gen", "vectors", "--floor", "-1"}, "-floor"},
+		{[]string{"gen", "vectors", "--threads", "-1"}, "-threads"},
+		{[]string{"gen", "corpus", "--hold-out", "1"}, "-hold-out"},
+		{[]string{"gen", "corpus", "--nq", "-1"}, "-nq"},
+	}
+	for _, c := range cases {
+		code, _, errOut := runCLI(t, "", c.args...)
+		if code != exitUsage || !strings.Contains(errOut, "flag "+c.flag+":") {
+			t.Errorf("%v: exit %d (want %d), stderr %q", c.args, code, exitUsage, errOut)
+		}
+	}
+	// In-range values still parse, defaults included.
+	corpus := writeCorpus(t, `{"id":"a","text":"coffee"}`)
+	for _, args := range [][]string{
+		{"search", "-c", corpus, "-q", "coffee", "-k", "1", "--offset", "0", "--ef", "0", "--depth", "0", "--alpha", "1", "--b", "0", "--k1", "0"},
+		{"search", "-c", corpus, "-q", "coffee", "-m", "hybrid", "--ef", "20", "--depth", "5", "--alpha", "0"},
+	} {
+		if code, _, errOut := runCLI(t, "", args...); code != exitOK {
+			t.Errorf("%v: exit %d, %s", args, code, errOut)
+		}
+	}
+}

@@ -1,6 +1,10 @@
 package main
 
-import "github.com/vajrasearch/vajra"
+import (
+	"flag"
+
+	"github.com/vajrasearch/vajra"
+)
 
 // queryFlags are the per-query settings shared by `search` and the REPL.
 type queryFlags struct {
@@ -16,21 +20,16 @@ type queryFlags struct {
 	json    bool
 }
 
-func (q *queryFlags) register(fs interface {
-	IntVar(*int, string, int, string)
-	StringVar(*string, string, string, string)
-	Float64Var(*float64, string, float64, string)
-	BoolVar(*bool, string, bool, string)
-}) {
-	fs.IntVar(&q.k, "k", 10, "number of results")
-	fs.IntVar(&q.offset, "offset", 0, "skip this many of the best results (paging)")
+func (q *queryFlags) register(fs *flag.FlagSet) {
+	intVar(fs, &q.k, "k", 10, 1, anyInt, "number of results")
+	intVar(fs, &q.offset, "offset", 0, 0, anyInt, "skip this many of the best results (paging)")
 	fs.StringVar(&q.mode, "m", "", "mode: lexical, vector or hybrid (default: hybrid with vectors, else lexical)")
 	fs.StringVar(&q.mode, "mode", "", "same as -m")
-	fs.Float64Var(&q.alpha, "alpha", 0.5, "hybrid: weight of the lexical (BM25) side in [0,1]; the vector side gets 1-alpha")
+	floatVar(fs, &q.alpha, "alpha", 0.5, 0, 1, "hybrid: weight of the lexical (BM25) side in [0,1]; the vector side gets 1-alpha")
 	fs.StringVar(&q.fusion, "fusion", "rrf", "hybrid fusion: rrf, linear or relative")
 	fs.StringVar(&q.filter, "filter", "", "metadata filter, e.g. 'year>=2020 AND lang=en' or 'tag in (a, b)'")
-	fs.IntVar(&q.ef, "ef", 0, "HNSW search breadth for vector queries (default: the profile's)")
-	fs.IntVar(&q.depth, "depth", 0, "hybrid: candidates per side (default max(k, 100))")
+	intVar(fs, &q.ef, "ef", 0, 0, anyInt, "HNSW search breadth for vector queries (default: the profile's)")
+	intVar(fs, &q.depth, "depth", 0, 0, anyInt, "hybrid: candidates per side (default max(k, 100))")
 	fs.StringVar(&q.explain, "explain", "", "explain the score of the document with this id")
 	fs.BoolVar(&q.json, "json", false, "print JSON instead of a table")
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"math"
 	"os"
 	"time"
 
@@ -41,14 +42,14 @@ func (s *sourceFlags) register(fs *flag.FlagSet, withIndex bool) {
 	fs.StringVar(&s.embedder, "embedder", "", "embedder for a corpus: none, hash, openai (default: hash when a vector mode is used)")
 	fs.StringVar(&s.embedURL, "embed-url", "", "OpenAI-compatible embeddings URL (e.g. http://localhost:11434/v1)")
 	fs.StringVar(&s.embedModel, "embed-model", "", "embedding model name (openai embedder)")
-	fs.IntVar(&s.embedDim, "embed-dim", 0, "embedding dimension (hash: default 384; openai: learned)")
+	intVar(fs, &s.embedDim, "embed-dim", 0, 0, anyInt, "embedding dimension (hash: default 384; openai: learned)")
 	fs.StringVar(&s.profile, "profile", "", "HNSW build profile: quality, fast or instant (default quality)")
 	fs.StringVar(&s.metric, "metric", "", "vector metric: cosine, l2 or ip (default cosine)")
 	fs.BoolVar(&s.skipBad, "skip-bad", false, "skip malformed corpus lines (counted and reported) instead of stopping")
-	fs.IntVar(&s.threads, "threads", 0, "indexing threads (default: all CPUs)")
-	fs.Float64Var(&s.k1, "k1", 0, fmt.Sprintf("BM25 k1 (default %g)", vajra.DefaultK1))
-	fs.Float64Var(&s.b, "b", 0, fmt.Sprintf("BM25 b (default %g)", vajra.DefaultB))
-	fs.IntVar(&s.titleWeight, "title-weight", 0, fmt.Sprintf("weight of title words against content words (default %d)", vajra.DefaultTitleWeight))
+	intVar(fs, &s.threads, "threads", 0, 0, anyInt, "indexing threads (default: all CPUs)")
+	floatVar(fs, &s.k1, "k1", 0, 0, math.Inf(1), fmt.Sprintf("BM25 k1 (default %g)", vajra.DefaultK1))
+	floatVar(fs, &s.b, "b", 0, 0, 1, fmt.Sprintf("BM25 b (default %g)", vajra.DefaultB))
+	intVar(fs, &s.titleWeight, "title-weight", 0, 0, anyInt, fmt.Sprintf("weight of title words against content words (default %d)", vajra.DefaultTitleWeight))
 	fs.StringVar(&s.stopwords, "stopwords", "", "stop list: english (default), lucene, none, or a comma-separated list")
 	fs.StringVar(&s.stemmer, "stemmer", "", "stemmer: english (default), porter or none")
 	fs.BoolVar(&s.foldAccents, "fold-accents", false, "fold accents (café matches cafe)")
