@@ -13,10 +13,22 @@ import (
 	"github.com/vajrasearch/vajra/internal/bitset"
 )
 
+// The fast search must return exactly what the reference search returns, ties included:
+// a fifth of the vectors are stored twice (under other labels), and half the queries are
+// stored vectors, so equal distances occur inside results and at the cut, where only the
+// (score, node) order decides.
 func TestSearchMatchesReference(t *testing.T) {
-	const n, dim = 2000, 16
-	data := clustered(1, n, dim, 20)
-	queries := clustered(2, 10, dim, 20)
+	const unique, dups, dim = 1600, 400, 16
+	const n = unique + dups
+	data := clustered(1, unique, dim, 20)
+	data = append(data, data[:dups*dim]...)
+	queries := clustered(2, 6, dim, 20)
+	for _, row := range []int{3, 120, 399, 1000, 1700, 1999, 7, 1650} {
+		queries = append(queries, data[row*dim:(row+1)*dim]...)
+	}
+	nq := len(queries) / dim
+	totalTies := 0
+	defer func() { t.Logf("%d tied neighbours checked", totalTies) }()
 	for _, metric := range []Metric{Cosine, L2, InnerProduct} {
 		t.Run(metric.String(), func(t *testing.T) {
 			h := mustHNSW(t, Options{Dim: dim, Metric: metric, M: 8, EfConstruction: 60, Seed: 3, Threads: 2})
@@ -53,10 +65,12 @@ func TestSearchMatchesReference(t *testing.T) {
 				{"predicate", Predicate(func(l uint32) bool { return l%3 != 0 })},
 			}
 			check := func(t *testing.T) {
+				ties := 0
 				for _, f := range filters {
 					for _, ef := range []int{0, 1, 16, 120} {
-						for _, k := range []int{1, 10} {
-							for qi := 0; qi < 10; qi++ {
+						var longer [][]Hit // the k=10 results of each query, for ties at the k=1 cut
+						for _, k := range []int{10, 1} {
+							for qi := 0; qi < nq; qi++ {
 								q := queries[qi*dim : (qi+1)*dim]
 								o := SearchOptions{Ef: ef, Filter: f.f}
 								got, err := h.Search(q, k, o)
@@ -67,10 +81,28 @@ func TestSearchMatchesReference(t *testing.T) {
 								if !slices.Equal(got, want) {
 									t.Fatalf("filter %s ef %d k %d query %d:\n got %v\nwant %v", f.name, ef, k, qi, got, want)
 								}
+								// Ties the order had to break: equal distances within the
+								// results, and at the k=1 cut when both searches used the
+								// same ef.
+								for i := 1; i < len(want); i++ {
+									if want[i].Distance == want[i-1].Distance {
+										ties++
+									}
+								}
+								if k == 10 {
+									longer = append(longer, want)
+								} else if (ef == 0 || ef >= 10) && len(want) == 1 && len(longer[qi]) > 1 && longer[qi][1].Distance == want[0].Distance {
+									ties++
+								}
 							}
 						}
 					}
 				}
+				// Every duplicated query has at least its twin at an equal distance.
+				if ties < 100 {
+					t.Fatalf("only %d ties checked", ties)
+				}
+				totalTies += ties
 			}
 			t.Run("fresh", check)
 			del := make([]uint32, 0, n/5)
