@@ -210,33 +210,35 @@ func TestDoorsAgree(t *testing.T) {
 					if err != nil && !strings.Contains(err.Error(), "query") {
 						t.Fatalf("%s Search: error %q does not name the query", name, err)
 					}
-					checkHits(t, hits, 3)
+					if err := hitsError(hits, 3); err != nil {
+						t.Fatalf("%s: %v", name, err)
+					}
 				}
 			})
 		}
 	}
 }
 
-// checkHits fails unless hits are at most k, sorted by distance, free of NaN and of
-// repeated labels.
-func checkHits(t testing.TB, hits []Hit, k int) {
-	t.Helper()
+// hitsError reports hits that are more than k, out of distance order, NaN or repeated. It
+// returns an error rather than failing the test, so that goroutines may call it.
+func hitsError(hits []Hit, k int) error {
 	if len(hits) > k {
-		t.Fatalf("%d hits for k=%d", len(hits), k)
+		return fmt.Errorf("%d hits for k=%d", len(hits), k)
 	}
 	seen := map[uint32]bool{}
 	for i, h := range hits {
 		if h.Distance != h.Distance {
-			t.Fatalf("hit %d has a NaN distance: %v", i, hits)
+			return fmt.Errorf("hit %d has a NaN distance: %v", i, hits)
 		}
 		if i > 0 && h.Distance < hits[i-1].Distance {
-			t.Fatalf("hits out of order: %v", hits)
+			return fmt.Errorf("hits out of order: %v", hits)
 		}
 		if seen[h.Label] {
-			t.Fatalf("label %d returned twice: %v", h.Label, hits)
+			return fmt.Errorf("label %d returned twice: %v", h.Label, hits)
 		}
 		seen[h.Label] = true
 	}
+	return nil
 }
 
 // extremeRows are vectors a log or file written before the norm limit may hold, plus
@@ -294,7 +296,9 @@ func TestStoredExtremesKeepEveryLoopFinite(t *testing.T) {
 							if err != nil {
 								return err
 							}
-							checkHits(t, hits, 10)
+							if err := hitsError(hits, 10); err != nil {
+								return err
+							}
 						}
 					}
 					for _, l := range labels {
@@ -305,7 +309,9 @@ func TestStoredExtremesKeepEveryLoopFinite(t *testing.T) {
 						if err != nil {
 							return err
 						}
-						checkHits(t, hits, 5)
+						if err := hitsError(hits, 5); err != nil {
+							return err
+						}
 					}
 					return nil
 				})
