@@ -113,7 +113,7 @@ func DecodeStore(data []byte) (*Store, error) {
 		b, err = f.Section(tag)
 		return b
 	}
-	headB, iidsB, offsB, dataB, ldelB := sec("HEAD"), sec("IIDS"), sec("OFFS"), sec("DATA"), sec("LDEL")
+	headB, dataB, ldelB := sec("HEAD"), sec("DATA"), sec("LDEL")
 	if err != nil {
 		return nil, err
 	}
@@ -121,11 +121,11 @@ func DecodeStore(data []byte) (*Store, error) {
 	if err := json.Unmarshal(headB, &head); err != nil {
 		return nil, corruption.Errorf("HEAD: %v", err)
 	}
-	iids, err := binfile.Uint32s(iidsB)
+	iids, err := f.Uint32s("IIDS", binfile.AnyLength)
 	if err != nil {
 		return nil, err
 	}
-	offs, err := binfile.Uint64s(offsB)
+	offs, err := f.Uint64s("OFFS", binfile.AnyLength)
 	if err != nil {
 		return nil, err
 	}
