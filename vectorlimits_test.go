@@ -11,6 +11,7 @@ import (
 
 	"github.com/vajrasearch/vajra/internal/doccodec"
 	"github.com/vajrasearch/vajra/internal/storage"
+	"github.com/vajrasearch/vajra/internal/testutil"
 )
 
 // opTimeout bounds each operation below: a distance loop that never ends must fail the
@@ -19,16 +20,7 @@ const opTimeout = 60 * time.Second
 
 func finishesIn(t *testing.T, what string, fn func() error) {
 	t.Helper()
-	done := make(chan error, 1)
-	go func() { done <- fn() }()
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Fatalf("%s: %v", what, err)
-		}
-	case <-time.After(opTimeout):
-		t.Fatalf("%s did not finish within %v: a distance loop that never ends", what, opTimeout)
-	}
+	testutil.Finishes(t, opTimeout, what, fn)
 }
 
 // positiveDocs are n documents with 8-d vectors of positive components: a vector such as

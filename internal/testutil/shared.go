@@ -1,4 +1,5 @@
-// Package testutil finds the shared evaluation data used by data-driven tests.
+// Package testutil holds what tests share: finding the shared evaluation data used by
+// data-driven tests, and bounding the time an operation under test may take.
 //
 // The data lives outside the repository (in ../shared next to the checkout, or wherever
 // VAJRA_SHARED points). Tests that need it call SharedDir, which skips the test with a

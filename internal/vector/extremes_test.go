@@ -13,25 +13,16 @@ import (
 	"time"
 
 	"github.com/vajrasearch/vajra/internal/bitset"
+	"github.com/vajrasearch/vajra/internal/testutil"
 )
 
 // loopTimeout bounds every operation of these tests: a distance loop that never ends must
 // fail the test, not hang it. Generous, for the race detector on a busy machine.
 const loopTimeout = 60 * time.Second
 
-// finishes runs fn and fails the test if it errs or has not returned within loopTimeout.
 func finishes(t testing.TB, what string, fn func() error) {
 	t.Helper()
-	done := make(chan error, 1)
-	go func() { done <- fn() }()
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Fatalf("%s: %v", what, err)
-		}
-	case <-time.After(loopTimeout):
-		t.Fatalf("%s did not finish within %v: a distance loop that never ends", what, loopTimeout)
-	}
+	testutil.Finishes(t, loopTimeout, what, fn)
 }
 
 // alternating returns [x, -x, x, -x, ...]: its dot product with a vector of positive
