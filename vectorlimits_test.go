@@ -2,9 +2,11 @@ package vajra
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -193,13 +195,16 @@ func TestReplayOfOverflowingVectorFinishes(t *testing.T) {
 	}
 	finishesIn(t, "searches", func() error {
 		for _, mode := range []Mode{Vector, Hybrid} {
-			for _, q := range [][]float32{positiveDocs(1)[0].Vector, alternatingVector(1)} {
-				res, err := c.Search(ctx, Query{Vector: q, Text: "huge positive", Mode: mode, K: 10})
+			for _, q := range [][]float32{positiveDocs(1)[0].Vector, alternatingVector(1), alternatingVector(-1)} {
+				res, err := c.Search(ctx, Query{Vector: q, Text: "huge positive", Mode: mode, K: 400, EfSearch: 400})
 				if err != nil {
 					return err
 				}
-				if len(res.Hits) == 0 {
-					return fmt.Errorf("%s search found nothing", mode)
+				if !slices.Contains(ids(res), "huge") {
+					return fmt.Errorf("%s search of all documents missed the stored one: %v", mode, ids(res))
+				}
+				if _, err := json.Marshal(res); err != nil {
+					return fmt.Errorf("%s results do not encode: %w", mode, err)
 				}
 			}
 		}

@@ -210,16 +210,17 @@ func TestDoorsAgree(t *testing.T) {
 	}
 }
 
-// hitsError reports hits that are more than k, out of distance order, NaN or repeated. It
-// returns an error rather than failing the test, so that goroutines may call it.
+// hitsError reports hits that are more than k, out of distance order, not finite or
+// repeated. It returns an error rather than failing the test, so that goroutines may call
+// it.
 func hitsError(hits []Hit, k int) error {
 	if len(hits) > k {
 		return fmt.Errorf("%d hits for k=%d", len(hits), k)
 	}
 	seen := map[uint32]bool{}
 	for i, h := range hits {
-		if h.Distance != h.Distance {
-			return fmt.Errorf("hit %d has a NaN distance: %v", i, hits)
+		if h.Distance != h.Distance || math.IsInf(float64(h.Distance), 0) {
+			return fmt.Errorf("hit %d has a distance that is not finite: %v", i, hits)
 		}
 		if i > 0 && h.Distance < hits[i-1].Distance {
 			return fmt.Errorf("hits out of order: %v", hits)

@@ -103,12 +103,15 @@ func (m Metric) scoreRows(q, base []float32, ids []uint32, out []float32) {
 	}
 }
 
-// reported converts an internal score to the distance shown in Hit.Distance.
+// reported converts an internal score to the distance shown in Hit.Distance. It is always
+// finite: a score beyond the float32 range, possible only with vectors stored before the
+// norm limit, is reported as ±MaxFloat32, so that callers can compute with distances and
+// encode them (JSON has no infinities).
 func (m Metric) reported(s float32) float32 {
 	if m == Cosine {
-		return 1 + s
+		s++
 	}
-	return s
+	return min(max(s, -math.MaxFloat32), math.MaxFloat32)
 }
 
 // MaxNormSq is the largest squared Euclidean norm of a vector an L2 or inner-product index

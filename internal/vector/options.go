@@ -164,6 +164,6 @@ type SearchOptions struct {
 type Hit struct {
 	Label uint32
 	// Distance is 1−cos (Cosine), −dot (InnerProduct) or the squared Euclidean distance
-	// (L2): smaller is closer.
+	// (L2): smaller is closer. It is finite (see Metric for the one case it is clamped).
 	Distance float32
 }
