@@ -30,6 +30,20 @@ class Floats:
         self.addr, self.rows, self.dim, self.keep = addr, rows, dim, keep
 
 
+_addressof = ctypes.addressof
+_c_char = ctypes.c_char
+
+
+def np_address(a):
+    """The address of a C-contiguous numpy array's data (taking a writable buffer through
+    ctypes is several times faster than a.ctypes.data)."""
+    if not a.size:
+        return 0
+    if a.flags.writeable:
+        return _addressof(_c_char.from_buffer(a))
+    return a.ctypes.data
+
+
 def _shape(what, n, shape, one_row):
     if len(shape) == 1:
         if one_row or n == 0:
@@ -56,7 +70,7 @@ def float_rows(data, what="vectors", one_row=False):
                 raise _bad(what, "want numbers, got an array of %s" % data.dtype)
             data = np.ascontiguousarray(data, dtype=np.float32)
         rows, dim = _shape(what, data.size, data.shape, one_row)
-        return Floats(data.ctypes.data if data.size else 0, rows, dim, data)
+        return Floats(np_address(data), rows, dim, data)
     if isinstance(data, (bytes, bytearray, memoryview, array.array)) or _has_buffer(data):
         mv = memoryview(data)
         if mv.format in ("f", "<f", "=f") and mv.c_contiguous:
@@ -135,7 +149,7 @@ def uint32_keys(keys, what="keys"):
             if keys.size and (keys.min() < 0 or keys.max() > 0xFFFFFFFF):
                 raise _bad(what, "keys must be in [0, 2**32)")
             keys = np.ascontiguousarray(keys, dtype=np.uint32)
-        return Keys(keys.ctypes.data if keys.size else 0, keys.size, keys)
+        return Keys(np_address(keys), keys.size, keys)
     if isinstance(keys, numbers.Integral):
         keys = [keys]
     out = array.array("I")
@@ -153,7 +167,7 @@ def new_keys(n):
     """A zeroed int64 output array of n entries and its address."""
     if np is not None:
         a = np.empty(n, dtype=np.int64)
-        return a, a.ctypes.data
+        return a, np_address(a)
     a = (ctypes.c_int64 * n)()
     return a, ctypes.addressof(a)
 
@@ -162,6 +176,6 @@ def new_floats(n):
     """A float32 output array of n entries and its address."""
     if np is not None:
         a = np.empty(n, dtype=np.float32)
-        return a, a.ctypes.data
+        return a, np_address(a)
     a = (ctypes.c_float * n)()
     return a, ctypes.addressof(a)

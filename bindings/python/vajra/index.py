@@ -2,11 +2,27 @@
 
 import ctypes
 import os
+import threading
 import weakref
 
 from . import _buffers
 from ._native import dumps, lib, utf8
 from .errors import error_for
+
+
+
+class _Scratch:
+    """One thread's buffers for single searches: a query and k results."""
+
+    def __init__(self, dim, k):
+        np = _buffers.np
+        self.k = max(k, 16)
+        self.q = np.empty(dim, np.float32)
+        self.keys = np.empty(self.k, np.int64)
+        self.dists = np.empty(self.k, np.float32)
+        self.qaddr = _buffers.np_address(self.q)
+        self.kaddr = _buffers.np_address(self.keys)
+        self.daddr = _buffers.np_address(self.dists)
 
 
 def _close(handle):
@@ -32,6 +48,8 @@ class _VectorIndex:
         self.dim = st["dim"]
         self.metric = st["metric"]
         self._search = lib().index_search
+        self._shape1 = (self.dim,)
+        self._tls = threading.local()
 
     @classmethod
     def load(cls, path):
@@ -96,16 +114,32 @@ class _VectorIndex:
         """The k nearest keys to query, nearest first, and their distances (1 - cosine
         similarity, -dot for "ip", squared Euclidean for "l2"): numpy arrays when numpy is
         installed, else lists. Fewer than k when the index holds fewer."""
+        if k < 1:
+            raise error_for("invalid_field", "k must be at least 1, got %r" % (k,))
+        np = _buffers.np
+        if np is not None and type(query) is np.ndarray and query.shape == self._shape1:
+            # The hot path: the query is copied into this thread's scratch (cheaper than
+            # taking its address) and the results out of it.
+            s = getattr(self._tls, "s", None)
+            if s is None or s.k < k:
+                s = self._tls.s = _Scratch(self.dim, k)
+            s.q[...] = query
+            err = self._search(self._h, s.qaddr, self.dim, k, ef or 0, s.kaddr, s.daddr, None)
+            if err:
+                lib().raise_for(err)
+            keys, dists = s.keys[:k].copy(), s.dists[:k].copy()
+            if keys[k - 1] < 0:
+                n = int(np.count_nonzero(keys >= 0))
+                return keys[:n], dists[:n]
+            return keys, dists
         q = _buffers.float_rows(query, "query", one_row=True)
         keys, kaddr = _buffers.new_keys(k)
         dists, daddr = _buffers.new_floats(k)
         err = self._search(self._h, q.addr, q.dim, k, ef or 0, kaddr, daddr, None)
         if err:
             lib().raise_for(err)
-        n = k
-        if k and keys[k - 1] < 0:
-            n = sum(1 for x in keys if x >= 0)
-        if _buffers.np is not None:
+        n = sum(1 for x in keys if x >= 0)
+        if np is not None:
             return keys[:n], dists[:n]
         return list(keys[:n]), list(dists[:n])
 
