@@ -143,7 +143,7 @@ def bench_text(a, C, mode):
     extra = {}
     if mode == "hybrid":
         st = c.stats()
-        extra = dict(M=16, efc=200, ef=a.ef, dim=st["vector_dim"], metric=st["vector_metric"])
+        extra = dict(M=16, efc=200, ef=a.ef, dim=st["dimension"], metric=st["metric"])
     C.emit(C.lexical_record("vajra-py", version(), a, len(docs), build_s, lat, ndcg, rec100, mode=mode,
                             variant=variant, **extra))
     c.close()

@@ -174,7 +174,7 @@ func vajra_collection_upsert(h C.vajra_handle, docs *C.char, docsLen C.size_t, v
 	if err != nil {
 		return cError(err)
 	}
-	return cError(putJSON(map[string]int{"added": rep.Added, "replaced": rep.Replaced, "duplicates": rep.Duplicates}, out, outLen))
+	return cError(putJSON(map[string]int{"upserted": rep.Added + rep.Replaced, "added": rep.Added, "replaced": rep.Replaced, "duplicates": rep.Duplicates}, out, outLen))
 }
 
 // checkDocumentDims refuses vectors whose dimension differs from the collection's, naming
@@ -298,16 +298,27 @@ func vajra_collection_stats(h C.vajra_handle, out **C.char, outLen *C.size_t) (e
 		return cError(err)
 	}
 	s := c.c.Stats()
+	o := c.c.Options()
+	modes := []vajra.Mode{vajra.Lexical}
+	if c.c.HasVectors() {
+		modes = append(modes, vajra.Vector, vajra.Hybrid)
+	}
+	dim := s.VectorDim
+	if dim == 0 {
+		dim = o.Embedder.Dim
+	}
+	// The HTTP API's stats shape, plus what only an in-process caller can use.
 	return cError(putJSON(map[string]any{
-		"documents": s.Docs, "dir": s.Dir, "generation": s.Generation,
-		"k1": s.K1, "b": s.B, "title_weight": s.TitleWeight,
+		"documents": s.Docs, "dimension": s.VectorDim, "modes": modes,
+		"embedder": map[string]any{"kind": o.Embedder.Kind, "model": o.Embedder.Model, "url": o.Embedder.URL, "dim": dim},
+		"terms": s.Terms, "vectors": s.Vectors, "metric": s.VectorMetric, "profile": s.VectorProfile,
+		"segments": s.Segments, "log_bytes": s.LogBytes, "generation": s.Generation,
+		"metadata_fields": nonNil(s.MetadataFields),
+		"dir": s.Dir, "k1": s.K1, "b": s.B, "title_weight": s.TitleWeight,
 		"analysis": map[string]any{"stopwords": s.Analyzer.Stopwords, "stemmer": s.Analyzer.Stemmer,
 			"fold_accents": s.Analyzer.FoldAccents, "compounds": s.Analyzer.Compounds},
-		"segments": s.Segments, "deleted_in_segments": s.DeletedInSegs, "terms": s.Terms,
-		"postings": s.Postings, "avg_doc_len": s.AvgDocLen, "lexical_bytes": s.LexicalBytes,
-		"embedder": s.Embedder, "vector_dim": s.VectorDim, "vector_metric": s.VectorMetric,
-		"vector_profile": s.VectorProfile, "vectors": s.Vectors, "vector_bytes": s.VectorBytes,
-		"metadata_fields": nonNil(s.MetadataFields), "log_bytes": s.LogBytes,
+		"deleted_in_segments": s.DeletedInSegs, "postings": s.Postings, "avg_doc_len": s.AvgDocLen,
+		"lexical_bytes": s.LexicalBytes, "vector_bytes": s.VectorBytes,
 	}, out, outLen))
 }
 

@@ -47,7 +47,7 @@ vajra_error *vajra_collection_close(vajra_handle h);
 /*
  * upsert: docs is a JSON array of {"id", "title", "content", "metadata"}; vectors holds count
  * rows of dim float32 (count is 0, or the number of documents: row i belongs to document i).
- * out receives {"added", "replaced", "duplicates"}. All or nothing: on error nothing changed.
+ * out receives {"upserted", "added", "replaced", "duplicates"}. All or nothing: on error nothing changed.
  */
 vajra_error *vajra_collection_upsert(vajra_handle h, char *docs, size_t docs_len, float *vectors, size_t count, size_t dim, char **out, size_t *out_len);
 /* delete: ids is a JSON array of strings; out receives {"deleted", "missing"}. */
@@ -63,6 +63,8 @@ vajra_error *vajra_collection_get(vajra_handle h, char *id, size_t id_len, char 
 vajra_error *vajra_collection_search(vajra_handle h, char *request, size_t request_len, float *vector, size_t dim, char **out, size_t *out_len);
 /* explain: the explanation of document id's score for the request, as JSON. */
 vajra_error *vajra_collection_explain(vajra_handle h, char *request, size_t request_len, float *vector, size_t dim, char *id, size_t id_len, char **out, size_t *out_len);
+/* stats: the HTTP API's collection stats ({"documents", "dimension", "modes", "embedder",
+ * "terms", "vectors", "metric", "profile", ...}) plus in-process details. */
 vajra_error *vajra_collection_stats(vajra_handle h, char **out, size_t *out_len);
 /* ids: the ids of the live documents, as a JSON array. */
 vajra_error *vajra_collection_ids(vajra_handle h, char **out, size_t *out_len);

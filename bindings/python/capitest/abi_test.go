@@ -42,7 +42,7 @@ func fixture(t *testing.T, path string) uint64 {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if rep != `{"added":3,"duplicates":0,"replaced":0}` {
+	if rep != `{"added":3,"duplicates":0,"replaced":0,"upserted":3}` {
 		t.Fatalf("upsert report %s", rep)
 	}
 	return h
@@ -154,7 +154,7 @@ func TestCollectionLifecycle(t *testing.T) {
 		t.Fatal(err)
 	}
 	mustJSON(t, out, &st)
-	if st["documents"] != float64(2) || st["vector_dim"] != float64(4) || st["vector_profile"] != "fast" {
+	if st["documents"] != float64(2) || st["dimension"] != float64(4) || st["profile"] != "fast" {
 		t.Errorf("stats %s", out)
 	}
 	if err := Promote(h, "quality"); err != nil {
@@ -178,7 +178,7 @@ func TestCollectionLifecycle(t *testing.T) {
 	if out, err := IDs(h); err != nil || out != `["a","c"]` {
 		t.Errorf("ids after reopening: %s %v", out, err)
 	}
-	if out, _ := Stats(h); !strings.Contains(out, `"vector_profile":"quality"`) {
+	if out, _ := Stats(h); !strings.Contains(out, `"profile":"quality"`) {
 		t.Errorf("promotion not kept: %s", out)
 	}
 }

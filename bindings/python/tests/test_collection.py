@@ -19,7 +19,7 @@ class CollectionTest(TempDirTest):
     def test_in_memory_hash_embedder(self):
         with vajra.Collection.in_memory(embedder="hash") as c:
             rep = c.upsert([dict(d) for d in DOCS])
-            self.assertEqual(rep, {"added": 3, "replaced": 0, "duplicates": 0})
+            self.assertEqual(rep, {"upserted": 3, "added": 3, "replaced": 0, "duplicates": 0})
             res = c.search("solar electricity", k=2)
             self.assertIsInstance(res, vajra.Results)
             self.assertEqual(res.mode, "hybrid")
@@ -89,7 +89,7 @@ class CollectionTest(TempDirTest):
         self.assertIn("7", c)
         self.assertNotIn("8", c)
         self.assertEqual(c.upsert([{"id": "x", "vector": [1, 0]}, {"id": "x", "vector": [0, 1]}]),
-                         {"added": 0, "replaced": 1, "duplicates": 1})
+                         {"upserted": 1, "added": 0, "replaced": 1, "duplicates": 1})
         self.assertEqual(c.get("x").vector, [0.0, 1.0])
 
     def test_lifecycle_on_disk(self):
@@ -100,7 +100,7 @@ class CollectionTest(TempDirTest):
         self.assertEqual(c.ids(), ["a", "c"])
         self.assertEqual(len(c), 2)
         st = c.stats()
-        self.assertEqual((st["documents"], st["vector_dim"], st["vector_profile"]), (2, 4, "fast"))
+        self.assertEqual((st["documents"], st["dimension"], st["profile"]), (2, 4, "fast"))
         c.promote("quality")
         c.flush()
         c.close()
@@ -110,7 +110,7 @@ class CollectionTest(TempDirTest):
         self.assertEqual(rep["documents"], 2)
         with vajra.Collection.open(path, threads=1) as c:
             self.assertEqual(c.ids(), ["a", "c"])
-            self.assertEqual(c.stats()["vector_profile"], "quality")
+            self.assertEqual(c.stats()["profile"], "quality")
             self.assertEqual(c.search(mode="vector", vector=[0, 0, 1, 0], k=1).ids, ["c"])
             with self.assertRaises(vajra.LockedError):
                 vajra.Collection.open(path)
@@ -126,7 +126,7 @@ class CollectionTest(TempDirTest):
         self.addCleanup(c.close)
         c.upsert(DOCS)
         st = c.stats()
-        self.assertEqual((st["k1"], st["b"], st["title_weight"], st["embedder"]), (1.5, 0.5, 1, ""))
+        self.assertEqual((st["k1"], st["b"], st["title_weight"], st["embedder"]["kind"]), (1.5, 0.5, 1, "none"))
         res = c.search("turbines")
         self.assertEqual((res.mode, res.ids), ("lexical", ["b"]))
         self.assertEqual(c.search("turbine").ids, [])

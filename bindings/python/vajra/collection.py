@@ -125,8 +125,8 @@ class Collection:
         return "<vajra.Collection %s>" % where
 
     def upsert(self, docs, vectors=None):
-        """Adds documents, replacing any with the same id; returns {"added", "replaced",
-        "duplicates"} (within a batch the last of duplicate ids wins).
+        """Adds documents, replacing any with the same id; returns {"upserted", "added",
+        "replaced", "duplicates"} (within a batch the last of duplicate ids wins).
 
         docs: dicts ({"id", "title", "content", "metadata", "vector"}; other keys become
         metadata) or objects with those attributes, or a single one. vectors: optionally one
@@ -233,7 +233,9 @@ class Collection:
         return lib().call_json("collection_explain", self._h, body, len(body), addr, dim, b, n)
 
     def stats(self):
-        """Counts and sizes: documents, terms, vectors, bytes, profile, embedder, ..."""
+        """Counts and settings in the HTTP API's shape (documents, dimension, modes, embedder,
+        terms, vectors, metric, profile, segments, log_bytes, generation, metadata_fields),
+        plus in-process details (dir, k1, b, title_weight, analysis, postings, bytes)."""
         return lib().call_json("collection_stats", self._h)
 
     def ids(self):

@@ -259,7 +259,7 @@ class VajraSearch:
 
     @property
     def vector_initialized(self):
-        return self._c.stats()["embedder"] != ""
+        return self._c.stats()["embedder"]["kind"] != "none"
 
     def _ensure_vectors(self):
         with self._lock:
