@@ -12,6 +12,7 @@ server), and vajra.compat (the Vajra Search 0.2.1 names for people moving over).
 VajraError subclasses carrying the HTTP API's stable codes.
 """
 
+from .client import Client, RemoteCollection
 from .collection import Collection, check
 from .errors import (AuthError, BadJSONError, ClosedError, CollectionExistsError, CollectionNotFoundError,
                      CorruptError, DimensionMismatchError, DocumentNotFoundError, EmbedderError,
@@ -30,7 +31,7 @@ def library_info():
 
 
 __all__ = [
-    "Collection", "HNSWIndex", "FlatIndex", "Document", "Hit", "Results", "Side", "Snippet", "check",
+    "Collection", "Client", "RemoteCollection", "HNSWIndex", "FlatIndex", "Document", "Hit", "Results", "Side", "Snippet", "check",
     "library_info", "VajraError", "InvalidFieldError", "BadJSONError", "UnknownFieldError", "InvalidFilterError",
     "DimensionMismatchError", "DocumentNotFoundError", "CollectionNotFoundError", "CollectionExistsError",
     "ModeUnavailableError", "EmbedderError", "ClosedError", "CorruptError", "LockedError",
