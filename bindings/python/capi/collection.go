@@ -311,10 +311,10 @@ func vajra_collection_stats(h C.vajra_handle, out **C.char, outLen *C.size_t) (e
 	return cError(putJSON(map[string]any{
 		"documents": s.Docs, "dimension": s.VectorDim, "modes": modes,
 		"embedder": map[string]any{"kind": o.Embedder.Kind, "model": o.Embedder.Model, "url": o.Embedder.URL, "dim": dim},
-		"terms": s.Terms, "vectors": s.Vectors, "metric": s.VectorMetric, "profile": s.VectorProfile,
+		"terms":    s.Terms, "vectors": s.Vectors, "metric": s.VectorMetric, "profile": s.VectorProfile,
 		"segments": s.Segments, "log_bytes": s.LogBytes, "generation": s.Generation,
 		"metadata_fields": nonNil(s.MetadataFields),
-		"dir": s.Dir, "k1": s.K1, "b": s.B, "title_weight": s.TitleWeight,
+		"dir":             s.Dir, "k1": s.K1, "b": s.B, "title_weight": s.TitleWeight,
 		"analysis": map[string]any{"stopwords": s.Analyzer.Stopwords, "stemmer": s.Analyzer.Stemmer,
 			"fold_accents": s.Analyzer.FoldAccents, "compounds": s.Analyzer.Compounds},
 		"deleted_in_segments": s.DeletedInSegs, "postings": s.Postings, "avg_doc_len": s.AvgDocLen,
