@@ -45,6 +45,8 @@ func commands() []command {
 		{"delete", "delete documents from a collection by id", runDelete},
 		{"stats", "describe a collection or corpus", runStats},
 		{"check", "verify a collection's files and indexes", runCheck},
+		{"serve", "serve collections over HTTP: the JSON API and the web UI", runServe},
+		{"restore", "restore a collection from a snapshot archive", runRestore},
 		{"eval", "evaluate retrieval quality on a BEIR dataset", runEval},
 		{"bench", "measure build time, latency and quality (lexical | vector | hybrid)", runBench},
 		{"gen", "generate benchmark data (vectors: clustered TEXMEX set with ground truth | corpus)", runGen},
