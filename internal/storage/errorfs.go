@@ -88,6 +88,14 @@ type Injector interface {
 	Inject(e Event) Fault
 }
 
+// AfterInjector is an optional capability of an Injector. ErrorFS calls InjectAfter once an
+// operation has run without error, and a Fault with an Err fails the call although the
+// operation took effect: the process died after the system call and before it could use the
+// result. Crash tests use it to cut the power right after an fsync.
+type AfterInjector interface {
+	InjectAfter(e Event) Fault
+}
+
 // InjectorFunc adapts a function to Injector.
 type InjectorFunc func(e Event) Fault
 
@@ -186,8 +194,28 @@ func (e *ErrorFS) check(op Op, name string, n int) (Fault, error) {
 	return ft, &fs.PathError{Op: op.String(), Path: name, Err: ft.Err}
 }
 
-func (e *ErrorFS) wrap(f File, name string, err error) (File, error) {
+// after consults the injector's AfterInjector, if it has one, about an operation that ran
+// without error.
+func (e *ErrorFS) after(op Op, name string, n int, err error) error {
 	if err != nil {
+		return err
+	}
+	a, ok := e.inj.(AfterInjector)
+	if !ok {
+		return nil
+	}
+	if ft := a.InjectAfter(Event{Op: op, Path: name, Len: n}); ft.Err != nil {
+		return &fs.PathError{Op: op.String(), Path: name, Err: ft.Err}
+	}
+	return nil
+}
+
+func (e *ErrorFS) wrap(op Op, f File, name string, err error) (File, error) {
+	if err != nil {
+		return nil, err
+	}
+	if err := e.after(op, name, 0, nil); err != nil {
+		f.Close()
 		return nil, err
 	}
 	return &errorFile{f: f, e: e, name: name}, nil
@@ -199,7 +227,7 @@ func (e *ErrorFS) Create(name string) (File, error) {
 		return nil, err
 	}
 	f, err := e.fs.Create(name)
-	return e.wrap(f, name, err)
+	return e.wrap(OpCreate, f, name, err)
 }
 
 // Open implements FS.
@@ -208,7 +236,7 @@ func (e *ErrorFS) Open(name string) (File, error) {
 		return nil, err
 	}
 	f, err := e.fs.Open(name)
-	return e.wrap(f, name, err)
+	return e.wrap(OpOpen, f, name, err)
 }
 
 // OpenReadWrite implements FS.
@@ -217,7 +245,7 @@ func (e *ErrorFS) OpenReadWrite(name string) (File, error) {
 		return nil, err
 	}
 	f, err := e.fs.OpenReadWrite(name)
-	return e.wrap(f, name, err)
+	return e.wrap(OpOpenReadWrite, f, name, err)
 }
 
 // Rename implements FS.
@@ -225,7 +253,7 @@ func (e *ErrorFS) Rename(oldname, newname string) error {
 	if _, err := e.check(OpRename, oldname+" -> "+newname, 0); err != nil {
 		return err
 	}
-	return e.fs.Rename(oldname, newname)
+	return e.after(OpRename, oldname+" -> "+newname, 0, e.fs.Rename(oldname, newname))
 }
 
 // Remove implements FS.
@@ -233,7 +261,7 @@ func (e *ErrorFS) Remove(name string) error {
 	if _, err := e.check(OpRemove, name, 0); err != nil {
 		return err
 	}
-	return e.fs.Remove(name)
+	return e.after(OpRemove, name, 0, e.fs.Remove(name))
 }
 
 // RemoveAll implements FS.
@@ -241,7 +269,7 @@ func (e *ErrorFS) RemoveAll(name string) error {
 	if _, err := e.check(OpRemoveAll, name, 0); err != nil {
 		return err
 	}
-	return e.fs.RemoveAll(name)
+	return e.after(OpRemoveAll, name, 0, e.fs.RemoveAll(name))
 }
 
 // MkdirAll implements FS.
@@ -249,7 +277,7 @@ func (e *ErrorFS) MkdirAll(dir string, perm fs.FileMode) error {
 	if _, err := e.check(OpMkdirAll, dir, 0); err != nil {
 		return err
 	}
-	return e.fs.MkdirAll(dir, perm)
+	return e.after(OpMkdirAll, dir, 0, e.fs.MkdirAll(dir, perm))
 }
 
 // List implements FS.
@@ -273,7 +301,7 @@ func (e *ErrorFS) SyncDir(dir string) error {
 	if _, err := e.check(OpSyncDir, dir, 0); err != nil {
 		return err
 	}
-	return e.fs.SyncDir(dir)
+	return e.after(OpSyncDir, dir, 0, e.fs.SyncDir(dir))
 }
 
 // Lock implements FS.
@@ -281,7 +309,14 @@ func (e *ErrorFS) Lock(name string) (io.Closer, error) {
 	if _, err := e.check(OpLock, name, 0); err != nil {
 		return nil, err
 	}
-	return e.fs.Lock(name)
+	l, err := e.fs.Lock(name)
+	if err := e.after(OpLock, name, 0, err); err != nil {
+		if l != nil {
+			l.Close()
+		}
+		return nil, err
+	}
+	return l, nil
 }
 
 // PathJoin implements FS.
@@ -317,7 +352,8 @@ func (f *errorFile) ReadAt(p []byte, off int64) (int, error) {
 func (f *errorFile) Write(p []byte) (int, error) {
 	ft, err := f.e.check(OpWrite, f.name, len(p))
 	if err == nil {
-		return f.f.Write(p)
+		n, err := f.f.Write(p)
+		return n, f.e.after(OpWrite, f.name, len(p), err)
 	}
 	n := min(max(ft.Written, 0), len(p)-1)
 	if n <= 0 {
@@ -334,7 +370,7 @@ func (f *errorFile) Sync() error {
 	if _, err := f.e.check(OpSync, f.name, 0); err != nil {
 		return err
 	}
-	return f.f.Sync()
+	return f.e.after(OpSync, f.name, 0, f.f.Sync())
 }
 
 func (f *errorFile) Stat() (fs.FileInfo, error) {
@@ -348,7 +384,7 @@ func (f *errorFile) Truncate(size int64) error {
 	if _, err := f.e.check(OpTruncate, f.name, 0); err != nil {
 		return err
 	}
-	return f.f.Truncate(size)
+	return f.e.after(OpTruncate, f.name, 0, f.f.Truncate(size))
 }
 
 // Close always releases the wrapped file, as a real close does even when it reports an error.

@@ -153,3 +153,74 @@ func TestErrorFSPassesThrough(t *testing.T) {
 	}
 	fsConformance(t, NewErrorFS(NewMemFS(), nil), "/")
 }
+
+// afterFaults fails, after they ran, the operations whose kinds are in ops.
+type afterFaults struct{ ops Op }
+
+func (afterFaults) Inject(Event) Fault { return Fault{} }
+
+func (a afterFaults) InjectAfter(e Event) Fault {
+	if e.Op&a.ops != 0 {
+		return Fault{Err: ErrInjected}
+	}
+	return Fault{}
+}
+
+// TestErrorFSAfter fails operations after they took effect: the caller sees the error, the
+// file system shows the effect (durably, for syncs).
+func TestErrorFSAfter(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		ops  Op
+		// run performs the failing call on fsys, over a MemFS holding a durable file "a".
+		run func(fsys FS) error
+		// effect checks the MemFS for the call's effect.
+		effect func(t *testing.T, m *MemFS)
+	}{
+		{"sync", OpSync, func(fsys FS) error {
+			f, err := fsys.OpenReadWrite("a")
+			if err != nil {
+				return err
+			}
+			defer f.Close()
+			if _, err := f.Write([]byte("+more")); err != nil {
+				return err
+			}
+			return f.Sync()
+		}, func(t *testing.T, m *MemFS) {
+			if got := content(t, m.CrashClone(), "a"); got != "x+more" {
+				t.Fatalf("synced bytes lost: %q", got)
+			}
+		}},
+		{"rename then syncdir", OpSyncDir, func(fsys FS) error {
+			if err := fsys.Rename("a", "b"); err != nil {
+				return err
+			}
+			return fsys.SyncDir("/")
+		}, func(t *testing.T, m *MemFS) {
+			if got := content(t, m.CrashClone(), "b"); got != "x" {
+				t.Fatalf("synced rename lost: %q", got)
+			}
+		}},
+		{"create", OpCreate, func(fsys FS) error {
+			if _, err := fsys.Create("c"); err != nil {
+				return err
+			}
+			return nil
+		}, func(t *testing.T, m *MemFS) {
+			if _, err := m.Stat("c"); err != nil {
+				t.Fatalf("created file missing: %v", err)
+			}
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			mem := NewMemFS()
+			putFile(t, mem, "a", []byte("x"))
+			err := tc.run(NewErrorFS(mem, afterFaults{ops: tc.ops}))
+			if !errors.Is(err, ErrInjected) {
+				t.Fatalf("err = %v, want ErrInjected", err)
+			}
+			tc.effect(t, mem)
+		})
+	}
+}

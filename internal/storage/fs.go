@@ -14,7 +14,8 @@ import (
 var ErrVersion = binfile.ErrVersion
 
 // ErrLocked reports that another holder (in this process or another one) owns a lock file.
-var ErrLocked = errors.New("storage: locked by another user")
+// Errors from FS.Lock wrap it with who holds the lock when they can tell.
+var ErrLocked = errors.New("locked")
 
 // File is an open file. Files from FS.Create are write-only, files from FS.Open read-only,
 // and files from FS.OpenReadWrite both, with every write going to the end of the file.
@@ -57,7 +58,8 @@ type FS interface {
 	SyncDir(dir string) error
 	// Lock takes an exclusive lock on the named file, creating it if needed. A second Lock on
 	// the same path fails with an error wrapping ErrLocked until the first is closed, whether
-	// it comes from this process or (for OS) another one. A crash releases the lock.
+	// it comes from this process or (for OS) another one; the error says which process holds
+	// the lock when it can tell (OS keeps that in the lock file). A crash releases the lock.
 	Lock(name string) (io.Closer, error)
 	// PathJoin, PathDir and PathBase manipulate paths with this FS's separator.
 	PathJoin(elem ...string) string

@@ -38,12 +38,13 @@ func lockFile(name string) (*flockCloser, error) {
 		return nil, err
 	}
 	if lockErr != nil {
-		f.Close()
+		defer f.Close()
 		if errors.Is(lockErr, unix.EWOULDBLOCK) {
-			return nil, ErrLocked
+			return nil, lockedBy(f)
 		}
 		return nil, fmt.Errorf("flock: %w", lockErr)
 	}
+	writeHolder(f)
 	return &flockCloser{f: f}, nil
 }
 

@@ -21,10 +21,13 @@ func lockFile(name string) (*exclCloser, error) {
 	f, err := os.OpenFile(name, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o644)
 	if err != nil {
 		if errors.Is(err, fs.ErrExist) {
-			return nil, fmt.Errorf("%w (lock file exists; remove it if no process is using it)", ErrLocked)
+			holder, _ := os.ReadFile(name)
+			return nil, fmt.Errorf("%w (the lock file %s stays after a crash: remove it if that process is gone)",
+				heldError(string(holder[:min(len(holder), maxHolderLen)])), name)
 		}
 		return nil, err
 	}
+	writeHolder(f)
 	return &exclCloser{name: name, f: f}, nil
 }
 

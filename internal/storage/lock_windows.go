@@ -19,16 +19,19 @@ func lockFile(name string) (*winLockCloser, error) {
 	if err != nil {
 		return nil, err
 	}
-	ol := new(windows.Overlapped)
+	// Lock one byte far past the holder description, which must stay readable to a refused
+	// locker: Windows locks forbid reading the locked range.
+	ol := &windows.Overlapped{OffsetHigh: 1}
 	err = windows.LockFileEx(windows.Handle(f.Fd()),
 		windows.LOCKFILE_EXCLUSIVE_LOCK|windows.LOCKFILE_FAIL_IMMEDIATELY, 0, 1, 0, ol)
 	if err != nil {
-		f.Close()
+		defer f.Close()
 		if errors.Is(err, windows.ERROR_LOCK_VIOLATION) {
-			return nil, ErrLocked
+			return nil, lockedBy(f)
 		}
 		return nil, fmt.Errorf("LockFileEx: %w", err)
 	}
+	writeHolder(f)
 	return &winLockCloser{f: f}, nil
 }
 

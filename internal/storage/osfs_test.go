@@ -2,10 +2,12 @@ package storage
 
 import (
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -55,6 +57,7 @@ func TestLockChildProcess(t *testing.T) {
 	}
 	l, err := OS().Lock(name)
 	if errors.Is(err, ErrLocked) {
+		fmt.Println(err)
 		os.Exit(3)
 	}
 	if err != nil {
@@ -70,10 +73,12 @@ func TestOSLockOtherProcess(t *testing.T) {
 		t.Skipf("cannot find the test binary: %v", err)
 	}
 	name := filepath.Join(t.TempDir(), "LOCK")
+	var out []byte
 	child := func() int {
 		cmd := exec.Command(exe, "-test.run=^TestLockChildProcess$", "-test.count=1")
 		cmd.Env = append(os.Environ(), lockChildEnv+"="+name)
-		out, err := cmd.CombinedOutput()
+		var err error
+		out, err = cmd.CombinedOutput()
 		var exit *exec.ExitError
 		if errors.As(err, &exit) {
 			return exit.ExitCode()
@@ -87,6 +92,13 @@ func TestOSLockOtherProcess(t *testing.T) {
 	must(t, err)
 	if code := child(); code != 3 {
 		t.Fatalf("child locked a held file (exit %d)", code)
+	}
+	// The refused child names the holder: this process.
+	if want := fmt.Sprintf("locked by pid %d (", os.Getpid()); !strings.Contains(string(out), want) {
+		t.Fatalf("child's error %q does not say %q", out, want)
+	}
+	if _, err := OS().Lock(name); err == nil || !strings.Contains(err.Error(), "this very process") {
+		t.Fatalf("second lock in the holding process: %v", err)
 	}
 	must(t, l.Close())
 	if code := child(); code != 0 {

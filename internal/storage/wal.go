@@ -202,7 +202,7 @@ func prepareWAL(f File) (int64, error) {
 		return walHeaderLen, nil
 	}
 	if size < walHeaderLen {
-		return 0, corruption.Errorf("%d-byte file is not a WAL", size)
+		return 0, errNotWAL(size)
 	}
 	return size, checkWALHeader(h)
 }
@@ -232,38 +232,52 @@ func (w *WAL) Replay(fn func(r Record) error) (ReplayInfo, error) {
 		return ReplayInfo{}, fmt.Errorf("wal %s: replay: %w", w.name, err)
 	}
 	rd := &walReader{r: w.f, size: st.Size()}
-	info := ReplayInfo{End: walHeaderLen}
-	for off := int64(walHeaderLen); off < rd.size; {
-		rec, next, ok, err := rd.recordAt(off)
-		if err != nil {
-			return info, fmt.Errorf("wal %s: replay: %w", w.name, err)
-		}
-		if !ok {
-			cut, err := w.cutTailLocked(rd, off)
-			info.TruncatedBytes = cut
-			return info, err
-		}
-		rec.Payload = append([]byte(nil), rec.Payload...)
-		if err := fn(rec); err != nil {
-			return info, fmt.Errorf("wal %s: replay record %d at offset %d: %w", w.name, info.Records, off, err)
-		}
-		info.Records++
-		info.End = next
-		off = next
+	info, torn, err := scanRecords(w.name, rd, fn)
+	if err != nil {
+		return info, err
+	}
+	if torn {
+		cut, err := w.cutTailLocked(info.End, rd.size)
+		info.TruncatedBytes = cut
+		return info, err
 	}
 	w.replayed = true
 	return info, nil
 }
 
-// cutTailLocked handles an invalid record at off: a torn tail is truncated (and its size
-// returned), anything else is corruption.
-func (w *WAL) cutTailLocked(rd *walReader, off int64) (int64, error) {
-	if y, found, err := rd.validRecordAfter(off); err != nil {
-		return 0, fmt.Errorf("wal %s: replay: %w", w.name, err)
-	} else if found {
-		return 0, corruption.Errorf("wal %s: record at offset %d is damaged but a valid record follows at offset %d",
-			w.name, off, y)
+// scanRecords passes the log's valid records, from the header on, to fn. It returns with
+// info.End just past the last of them and torn set when bytes follow that hold no valid
+// record: the trace of an interrupted append. A damaged record followed by a valid one is
+// corruption.
+func scanRecords(name string, rd *walReader, fn func(r Record) error) (info ReplayInfo, torn bool, err error) {
+	info.End = walHeaderLen
+	for off := int64(walHeaderLen); off < rd.size; {
+		rec, next, ok, err := rd.recordAt(off)
+		if err != nil {
+			return info, false, fmt.Errorf("wal %s: replay: %w", name, err)
+		}
+		if !ok {
+			if y, found, err := rd.validRecordAfter(off); err != nil {
+				return info, false, fmt.Errorf("wal %s: replay: %w", name, err)
+			} else if found {
+				return info, false, corruption.Errorf("wal %s: record at offset %d is damaged but a valid record follows at offset %d",
+					name, off, y)
+			}
+			return info, true, nil
+		}
+		rec.Payload = append([]byte(nil), rec.Payload...)
+		if err := fn(rec); err != nil {
+			return info, false, fmt.Errorf("wal %s: replay record %d at offset %d: %w", name, info.Records, off, err)
+		}
+		info.Records++
+		info.End = next
+		off = next
 	}
+	return info, false, nil
+}
+
+// cutTailLocked truncates the torn tail from off to size away and returns its length.
+func (w *WAL) cutTailLocked(off, size int64) (int64, error) {
 	if w.err != nil {
 		return 0, w.err
 	}
@@ -277,7 +291,7 @@ func (w *WAL) cutTailLocked(rd *walReader, off int64) (int64, error) {
 	}
 	w.size, w.tail, w.dirty = off, off, false
 	w.replayed = true
-	return rd.size - off, nil
+	return size - off, nil
 }
 
 // Append adds records to the log as one group: they are written with one write and, under

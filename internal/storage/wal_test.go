@@ -452,21 +452,35 @@ func FuzzWALReplay(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		m := NewMemFS()
 		putFile(t, m, "log", data)
+		// The read-only reader sees what Replay sees, and errs where OpenWAL or Replay err.
+		read, readInfo, readErr := readAll(m, "log")
+		if readErr != nil && !errors.Is(readErr, corruption.Err) && !errors.Is(readErr, ErrVersion) {
+			t.Fatalf("untyped ReadWAL error %v", readErr)
+		}
 		w, err := OpenWAL(m, "log", WALOptions{})
 		if err != nil {
 			if !errors.Is(err, corruption.Err) && !errors.Is(err, ErrVersion) {
 				t.Fatalf("untyped open error %v", err)
+			}
+			if readErr == nil {
+				t.Fatalf("OpenWAL failed (%v) where ReadWAL read %d records", err, len(read))
 			}
 			return
 		}
 		defer w.Close()
 		var got []Record
 		info, err := w.Replay(func(r Record) error { got = append(got, r); return nil })
+		if (err == nil) != (readErr == nil) || !recordsEqual(got, read) {
+			t.Fatalf("Replay (%v, %d records) and ReadWAL (%v, %d records) disagree", err, len(got), readErr, len(read))
+		}
 		if err != nil {
 			if !errors.Is(err, corruption.Err) {
 				t.Fatalf("untyped replay error %v", err)
 			}
 			return
+		}
+		if readInfo.Records != info.Records || (info.End > walHeaderLen && readInfo.TruncatedBytes != info.TruncatedBytes) {
+			t.Fatalf("ReadWAL info %+v, Replay info %+v", readInfo, info)
 		}
 		if info.Records != len(got) || info.End != w.Size() {
 			t.Fatalf("info %+v with %d records, size %d", info, len(got), w.Size())
