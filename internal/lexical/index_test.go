@@ -397,6 +397,36 @@ func TestRestore(t *testing.T) {
 		}
 	}
 
+	// Renumbered segments search the same, encode under their new IDs and decode back.
+	renum := make([]SegmentRef, len(refs))
+	for i, ref := range refs {
+		renum[i] = SegmentRef{Seg: ref.Seg.WithID(1000 + uint64(i)), Deleted: ref.Deleted}
+	}
+	moved, err := Restore(ix.Options(), renum)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, ref := range renum {
+		if ref.Seg.ID() != 1000+uint64(i) || refs[i].Seg.ID() == ref.Seg.ID() {
+			t.Fatalf("WithID: segment %d has ID %d, the original %d", i, ref.Seg.ID(), refs[i].Seg.ID())
+		}
+		var buf bytes.Buffer
+		if err := ref.Seg.Encode(&buf); err != nil {
+			t.Fatal(err)
+		}
+		dec, err := DecodeSegment(buf.Bytes())
+		if err != nil || dec.ID() != ref.Seg.ID() {
+			t.Fatalf("renumbered segment decodes as %v, %v", dec, err)
+		}
+	}
+	ms := moved.Snapshot()
+	for range 20 {
+		q := randomQuery(r, spec)
+		if msg := sameHits(ms.Search(q, 50, SearchOptions{}), snap.Search(q, 50, SearchOptions{})); msg != "" {
+			t.Fatalf("renumbered index differs: %s", msg)
+		}
+	}
+
 	bad := []struct {
 		name string
 		o    Options

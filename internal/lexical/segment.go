@@ -54,6 +54,15 @@ type Segment struct {
 // segment gets a fresh, larger ID.
 func (s *Segment) ID() uint64 { return s.id }
 
+// WithID returns the segment under another identifier, sharing its (immutable) contents. A
+// caller that stores segments in files named after their IDs renumbers them with it, so that
+// names never repeat where another index's segments lived.
+func (s *Segment) WithID(id uint64) *Segment {
+	c := *s
+	c.id = id
+	return &c
+}
+
 // Len returns the number of documents in the segment, deleted ones included.
 func (s *Segment) Len() int { return len(s.ids) }
 
