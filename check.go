@@ -1,9 +1,12 @@
 package vajra
 
 import (
+	"errors"
 	"fmt"
-	"io"
+	"io/fs"
 
+	"github.com/vajrasearch/vajra/internal/binfile"
+	"github.com/vajrasearch/vajra/internal/corruption"
 	"github.com/vajrasearch/vajra/internal/storage"
 )
 
@@ -23,101 +26,100 @@ type CheckReport struct {
 // OK reports whether no problem was found.
 func (r *CheckReport) OK() bool { return len(r.Problems) == 0 }
 
-// Check verifies the collection in dir without changing it: every file's checksums, the
-// manifest, the log, and that the document store and the indexes agree on every document.
-// It fails if the collection is open elsewhere. Like bbolt's Check, it reports every problem
-// it finds rather than stopping at the first.
+// Check verifies the collection in dir without changing anything and without its lock, so
+// it runs beside a writer: it reads the manifest, then streams through every file it names
+// once, checking each checksum (every damaged file is reported, not only the first), reads
+// the log to its end, and finally loads the collection read-only, as Open does, to check that
+// the document store and the indexes agree on every document. It never holds more in memory
+// than a read-only open does. Like bbolt's Check, it reports every problem it finds in the
+// report; its error is for failures to read, and for a dir that holds no collection
+// (ErrNotFound).
 func Check(dir string) (*CheckReport, error) {
 	return check(storage.OS(), dir)
 }
 
 func check(fsys storage.FS, dir string) (*CheckReport, error) {
-	lock, err := fsys.Lock(fsys.PathJoin(dir, lockName))
-	if err != nil {
-		return nil, fmt.Errorf("check %s: %w", dir, err)
-	}
-	defer lock.Close()
-	rep := &CheckReport{Dir: dir}
-	// Work on a private in-memory copy, so that replaying the log (which trims a torn tail)
-	// leaves the real files untouched.
-	mem := storage.NewMemFS()
-	names, err := fsys.List(dir)
-	if err != nil {
-		return nil, fmt.Errorf("check %s: %w", dir, err)
-	}
-	if err := mem.MkdirAll("c", 0o755); err != nil {
-		return nil, err
-	}
-	for _, n := range names {
-		if n == lockName {
-			continue
-		}
-		data, err := storage.ReadFile(fsys, fsys.PathJoin(dir, n))
+	for attempt := 1; ; attempt++ {
+		rep, m, err := checkOnce(fsys, dir)
 		if err != nil {
-			rep.Problems = append(rep.Problems, fmt.Sprintf("%s: %v", n, err))
-			continue
+			return nil, fmt.Errorf("check %s: %w", dir, err)
 		}
-		if err := copyToMem(mem, mem.PathJoin("c", n), data); err != nil {
-			return nil, err
+		// Problems seen while a writer published a new snapshot may be files it removed:
+		// check the new snapshot instead.
+		if rep.OK() || attempt == maxReadAttempts || !manifestMoved(fsys, dir, m) {
+			return rep, nil
+		}
+	}
+}
+
+// checkOnce checks the snapshot the manifest names now. Its error is for what makes checking
+// impossible; damage goes into the report.
+func checkOnce(fsys storage.FS, dir string) (*CheckReport, storage.Manifest, error) {
+	rep := &CheckReport{Dir: dir, LogRecords: -1}
+	if err := hasManifest(fsys, dir); err != nil {
+		return nil, storage.Manifest{}, err
+	}
+	m, err := storage.ReadManifest(fsys, fsys.PathJoin(dir, manifestName))
+	if err != nil {
+		if !corruption.Is(err) && !errors.Is(err, storage.ErrVersion) {
+			return nil, m, err
+		}
+		rep.Problems = append(rep.Problems, err.Error())
+		return rep, m, nil
+	}
+	rep.Generation, rep.Files = m.Generation, 1
+	for _, name := range m.Files {
+		if err := verifyFile(fsys, fsys.PathJoin(dir, name)); err != nil {
+			rep.Problems = append(rep.Problems, err.Error())
 		}
 		rep.Files++
 	}
-	m, err := storage.ReadManifest(mem, mem.PathJoin("c", manifestName))
-	if err != nil {
-		rep.Problems = append(rep.Problems, fmt.Sprintf("%s: %v", manifestName, err))
-		return rep, nil
-	}
-	rep.Generation = m.Generation
-	for _, f := range append(append([]string(nil), m.Files...), m.WAL) {
-		if _, err := mem.Stat(mem.PathJoin("c", f)); err != nil {
-			rep.Problems = append(rep.Problems, fmt.Sprintf("%s names %s, which is missing", manifestName, f))
+	if m.WAL != "" {
+		p := fsys.PathJoin(dir, m.WAL)
+		info, err := storage.ReadWAL(fsys, p, func(storage.Record) error { return nil })
+		if err != nil {
+			rep.Problems = append(rep.Problems, fmt.Sprintf("%s: %v", p, err))
+		} else {
+			rep.LogRecords = info.Records
 		}
+		rep.Files++
 	}
 	if len(rep.Problems) > 0 {
-		return rep, nil
+		return rep, m, nil
 	}
-	c, err := load(mem, "c", OpenOptions{Threads: 1}, nopCloser{})
+	c, loaded, err := readPublished(fsys, dir, OpenOptions{Threads: 1})
+	if err == nil && loaded.Generation != m.Generation {
+		err = fmt.Errorf("%s moved from generation %d to %d during the check", fsys.PathJoin(dir, manifestName), m.Generation, loaded.Generation)
+	}
 	if err != nil {
 		rep.Problems = append(rep.Problems, err.Error())
-		return rep, nil
+		return rep, m, nil
 	}
-	defer c.wal.Close()
-	rep.LogRecords = -1
-	if info, err := logRecords(mem, mem.PathJoin("c", m.WAL)); err == nil {
-		rep.LogRecords = info
-	}
+	defer c.Close()
 	rep.Problems = append(rep.Problems, c.verify()...)
 	st := c.Stats()
 	rep.Docs, rep.Segments, rep.Vectors = st.Docs, st.Segments, st.Vectors
-	return rep, nil
+	return rep, m, nil
 }
 
-type nopCloser struct{}
-
-func (nopCloser) Close() error { return nil }
-
-func copyToMem(mem *storage.MemFS, name string, data []byte) error {
-	f, err := mem.Create(name)
+// verifyFile streams through the sectioned file at path, checking its checksums.
+func verifyFile(fsys storage.FS, path string) error {
+	f, err := fsys.Open(path)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return corruption.Errorf("%s is named by the manifest but missing", path)
+		}
+		return err
+	}
+	defer f.Close()
+	st, err := f.Stat()
 	if err != nil {
 		return err
 	}
-	if _, err := f.Write(data); err != nil {
-		return err
+	if _, err := binfile.Verify(f, st.Size()); err != nil {
+		return fmt.Errorf("%s: %w", path, err)
 	}
-	if err := f.Sync(); err != nil {
-		return err
-	}
-	return f.Close()
-}
-
-func logRecords(fsys storage.FS, name string) (int, error) {
-	w, err := storage.OpenWAL(fsys, name, storage.WALOptions{Sync: storage.SyncNever})
-	if err != nil {
-		return 0, err
-	}
-	defer w.Close()
-	info, err := w.Replay(func(storage.Record) error { return nil })
-	return info.Records, err
+	return nil
 }
 
 // verify cross-checks the document store against the indexes.
@@ -169,5 +171,3 @@ func (c *Collection) verify() []string {
 	}
 	return problems
 }
-
-var _ io.Closer = nopCloser{}

@@ -68,7 +68,8 @@ var (
 	// ErrEmbedder reports an embedder that failed to embed a query or documents (a service
 	// that is down or answers garbage). Nothing was written.
 	ErrEmbedder error = &kindError{msg: "vajra: embedder failed"}
-	// ErrReadOnly reports a write to a collection opened or served read-only.
+	// ErrReadOnly reports a write (Upsert, Delete, Flush, Promote) to a collection opened
+	// read-only (OpenOptions.ReadOnly) or made read-only with SetReadOnly.
 	ErrReadOnly error = &kindError{msg: "vajra: collection is read-only"}
 )
 

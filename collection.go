@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"sync"
+	"sync/atomic"
 
 	"github.com/vajrasearch/vajra/internal/analysis"
 	"github.com/vajrasearch/vajra/internal/bitset"
@@ -36,9 +37,10 @@ type Collection struct {
 	embedder embed.Embedder // nil without a vector side
 
 	// writeMu serialises writers and snapshots; mu guards the state below against readers.
-	writeMu sync.Mutex
-	mu      sync.RWMutex
-	closed  bool
+	writeMu  sync.Mutex
+	mu       sync.RWMutex
+	closed   bool
+	readOnly atomic.Bool // writes refused: opened read-only (no lock, no log) or SetReadOnly
 
 	docs   []*docRecord      // by internal id; nil once deleted
 	byID   map[string]uint32 // external id → internal id of the live version
@@ -78,7 +80,7 @@ func New(o Options) (*Collection, error) {
 	if err := o.Validate(); err != nil {
 		return nil, err
 	}
-	c := &Collection{opts: o, byID: map[string]uint32{}, live: &bitset.Set{}, lexFiles: map[uint64]string{}}
+	c := newCollection(o)
 	if err := c.initEngines(OpenOptions{}, nil); err != nil {
 		return nil, err
 	}
@@ -244,8 +246,9 @@ func cloneMetadata(m map[string]any) map[string]any {
 	return out
 }
 
-// Close flushes a snapshot (for an on-disk collection with unsnapshotted writes), closes the
-// log and releases the directory lock. A closed collection refuses every call.
+// Close flushes a snapshot (for an on-disk collection with unsnapshotted writes, unless it is
+// read-only), closes the log and releases the directory lock. A closed collection refuses
+// every call.
 func (c *Collection) Close() error {
 	c.writeMu.Lock()
 	defer c.writeMu.Unlock()
@@ -253,7 +256,7 @@ func (c *Collection) Close() error {
 		return nil
 	}
 	var errs []error
-	if c.dir != "" && (c.dirty || c.unsettled) {
+	if c.dir != "" && !c.readOnly.Load() && (c.dirty || c.unsettled) {
 		errs = append(errs, c.snapshotLocked())
 	}
 	c.mu.Lock()
@@ -299,7 +302,7 @@ func (c *Collection) Embed(ctx context.Context, texts []string) ([][]float32, er
 // "instant" can so be upgraded to "quality" without downtime. The new profile is recorded
 // at the next snapshot.
 func (c *Collection) Promote(ctx context.Context, profile string) error {
-	if err := c.checkOpen(); err != nil {
+	if err := c.checkWritable(); err != nil {
 		return err
 	}
 	c.mu.RLock()

@@ -243,7 +243,23 @@ func TestCorruptFiles(t *testing.T) {
 			if after := dirBytes(t, img, durableDir); !mapsEqualBytes(before, after) {
 				t.Fatalf("%s %s: check changed the files", name, d)
 			}
+			// A read-only open changes nothing and finds what a writable one does.
+			ro, roErr := open(img, durableDir, OpenOptions{Threads: 1, ReadOnly: true})
+			if after := dirBytes(t, img, durableDir); !mapsEqualBytes(before, after) {
+				t.Fatalf("%s %s: the read-only open changed the files", name, d)
+			}
 			c, err := open(img, durableDir, OpenOptions{Threads: 1})
+			if (roErr == nil) != (err == nil) {
+				t.Fatalf("%s %s: read-only open %v, writable open %v", name, d, roErr, err)
+			}
+			if roErr == nil {
+				if diff := durableDiff(ro, durableFromCollection(c)); diff != "" {
+					t.Fatalf("%s %s: the read-only open holds other documents: %s", name, d, diff)
+				}
+				ro.Close()
+			} else if !errors.Is(roErr, ErrCorrupt) {
+				t.Errorf("%s %s: read-only open failed without ErrCorrupt: %v", name, d, roErr)
+			}
 			isLog := name == b.wal
 			if err != nil {
 				failedOpen++
@@ -437,6 +453,10 @@ func TestMissingFiles(t *testing.T) {
 		if cerr == nil && rep.OK() {
 			t.Errorf("without %s: check found nothing wrong", name)
 		}
+		// Check names the real paths.
+		if want := img.PathJoin(durableDir, name); name != manifestName && (cerr != nil || !strings.Contains(strings.Join(rep.Problems, "; "), want)) {
+			t.Errorf("without %s: check does not name %s: %v %v", name, want, cerr, rep.Problems)
+		}
 		c, err := open(img, durableDir, OpenOptions{Threads: 1})
 		want := ErrCorrupt
 		if name == manifestName {
@@ -453,4 +473,16 @@ func TestMissingFiles(t *testing.T) {
 			t.Errorf("without %s: the error does not name it: %v", name, err)
 		}
 	}
+}
+
+// durableFromCollection is the model of what c holds.
+func durableFromCollection(c *Collection) durableModel {
+	m := durableModel{}
+	for _, id := range c.IDs() {
+		d, err := c.Get(id)
+		if err == nil {
+			m[id] = d
+		}
+	}
+	return m
 }

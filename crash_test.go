@@ -340,9 +340,11 @@ func hitIDs(res *Results) []string {
 	return out
 }
 
-// crashInjector counts the mutating operations of an ErrorFS. Just before the at-th one it
-// takes the state a power cut would leave (mem.CrashClone, or CrashCloneTorn) and from then on
-// fails every operation: the process is dead.
+// crashInjector counts crash points on an ErrorFS: one before each mutating operation, and
+// one right after each file sync (so that a crash can fall between a log sync and the reply to
+// the write it made durable). At the at-th point it takes the state a power cut would leave
+// (mem.CrashClone, or CrashCloneTorn) and from then on fails every operation: the process is
+// dead.
 type crashInjector struct {
 	mem  *storage.MemFS
 	at   int
@@ -365,6 +367,20 @@ func (ci *crashInjector) Inject(e storage.Event) storage.Fault {
 	if e.Op&storage.OpMutating == 0 {
 		return storage.Fault{}
 	}
+	return ci.pointLocked()
+}
+
+// InjectAfter implements storage.AfterInjector: a crash point after every file sync.
+func (ci *crashInjector) InjectAfter(e storage.Event) storage.Fault {
+	ci.mu.Lock()
+	defer ci.mu.Unlock()
+	if ci.clone != nil || e.Op != storage.OpSync {
+		return storage.Fault{}
+	}
+	return ci.pointLocked()
+}
+
+func (ci *crashInjector) pointLocked() storage.Fault {
 	ci.n++
 	if ci.at <= 0 || ci.n < ci.at {
 		return storage.Fault{}
@@ -390,17 +406,17 @@ func (ci *crashInjector) setStep(i int) {
 
 // crashOutcome is what one crash run left behind.
 type crashOutcome struct {
-	clone      *storage.MemFS
-	created    bool // Create returned nil
-	model      durableModel
-	inflight   *durableOp // nil when the crash hit no write (or an acknowledged one)
-	acked      int        // writes acknowledged
-	mutatingOp int        // mutating operations counted (the whole run when nothing crashed)
+	clone    *storage.MemFS
+	created  bool // Create returned nil
+	model    durableModel
+	inflight *durableOp // nil when the crash hit no write (or an acknowledged one)
+	acked    int        // writes acknowledged
+	points   int        // crash points counted (the whole run when nothing crashed)
 }
 
 // runUntilCrash creates a collection on ErrorFS(MemFS), runs steps writes of the seeded
-// workload and crashes before the at-th mutating operation (at <= 0: never; the clone is then
-// taken at the end). Writes go on after the crash until the first one fails, as a process
+// workload and crashes at the at-th crash point (at <= 0: never; the clone is then taken at
+// the end). Writes go on after the crash until the first one fails, as a process
 // would until it notices.
 func runUntilCrash(t testing.TB, e *durableEmbedder, seed uint64, steps, at int, torn bool) crashOutcome {
 	ctx := context.Background()
@@ -441,7 +457,7 @@ func runUntilCrash(t testing.TB, e *durableEmbedder, seed uint64, steps, at int,
 		ci.crashLocked()
 	}
 	out.clone = ci.clone
-	out.mutatingOp = ci.n
+	out.points = ci.n
 	return out
 }
 
@@ -496,9 +512,11 @@ func verifyRecovery(t testing.TB, e *durableEmbedder, o crashOutcome, rng *rand.
 	return got, nil
 }
 
-// TestCrashAtEveryPoint crashes seeded random workloads before every one of their mutating
-// file-system operations (strict and torn crashes alternately) and checks that reopening
-// gives exactly the acknowledged writes, the in-flight one all or nothing.
+// TestCrashAtEveryPoint crashes seeded random workloads at every crash point (before each
+// mutating file-system operation, and after each file sync; strict and torn crashes
+// alternately) and checks that reopening gives exactly the acknowledged writes, the in-flight
+// one all or nothing. Crashes after the log sync of a write, before its reply, leave that
+// write wholly present: both outcomes of an in-flight write must occur.
 func TestCrashAtEveryPoint(t *testing.T) {
 	seeds, steps := 4, 20
 	if testing.Short() || raceEnabled() {
@@ -508,19 +526,19 @@ func TestCrashAtEveryPoint(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	var points, acked, inflightApplied, inflightDropped, torn, recoveryCrashes int
 	for seed := uint64(1); seed <= uint64(seeds); seed++ {
-		total := runUntilCrash(t, e, seed, steps, 0, false).mutatingOp
+		total := runUntilCrash(t, e, seed, steps, 0, false).points
 		for at := 1; at <= total+1; at++ {
 			isTorn := at%2 == 0
 			o := runUntilCrash(t, e, seed, steps, at, isTorn)
 			image := o.clone.CrashClone()
 			got, err := verifyRecovery(t, e, o, rng, at%5 == 0)
 			if err != nil {
-				t.Fatalf("seed %d, crash before mutating operation %d of %d (torn %v), in flight %v: %v",
+				t.Fatalf("seed %d, crash at point %d of %d (torn %v), in flight %v: %v",
 					seed, at, total, isTorn, o.inflight, err)
 			}
 			if at%3 == 0 && o.created {
 				if err := crashDuringRecovery(image, got, rng); err != nil {
-					t.Fatalf("seed %d, crash before mutating operation %d of %d (torn %v), then a crash during recovery: %v",
+					t.Fatalf("seed %d, crash at point %d of %d (torn %v), then a crash during recovery: %v",
 						seed, at, total, isTorn, err)
 				}
 				recoveryCrashes++
@@ -541,6 +559,9 @@ func TestCrashAtEveryPoint(t *testing.T) {
 	}
 	t.Logf("%d crash points (%d torn) over %d seeds, %d more crashes during recovery; %d writes acknowledged before them, 0 lost; in-flight writes: %d recovered, %d dropped",
 		points, torn, seeds, recoveryCrashes, acked, inflightApplied, inflightDropped)
+	if inflightApplied == 0 || inflightDropped == 0 {
+		t.Fatalf("in-flight writes: %d recovered, %d dropped; both outcomes must be exercised", inflightApplied, inflightDropped)
+	}
 }
 
 // crashDuringRecovery recovers a crash image (open, then Close, which writes a snapshot) and

@@ -4,6 +4,7 @@ import (
 	"errors"
 
 	"github.com/vajrasearch/vajra/internal/corruption"
+	"github.com/vajrasearch/vajra/internal/storage"
 )
 
 // Errors returned by collections, testable with errors.Is. Errors from reading files match
@@ -22,8 +23,17 @@ var (
 	ErrCorrupt = corruption.Err
 	// ErrClosed reports use of a closed collection.
 	ErrClosed = errors.New("vajra: collection is closed")
-	// ErrExists reports Create on a directory that already holds a collection.
+	// ErrExists reports Create or Build on a directory that already holds a collection.
 	ErrExists = errors.New("vajra: collection already exists")
+	// ErrNotCollection reports a path that holds something other than a collection (a file,
+	// or a directory with other entries) where one was to be created, replaced or dropped.
+	// Vajra never deletes or replaces such a path.
+	ErrNotCollection = errors.New("vajra: not a collection")
+	// ErrLocked reports a collection that another writer holds open, in this process or
+	// another one; the error says which process when it can tell. Read-only opens
+	// (OpenOptions.ReadOnly) and Check never meet it.
+	ErrLocked = storage.ErrLocked
+
 	// ErrOptions reports invalid options.
 	ErrOptions = errors.New("vajra: invalid options")
 )

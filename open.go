@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 
 	"github.com/vajrasearch/vajra/internal/bitset"
@@ -15,8 +16,11 @@ import (
 	"github.com/vajrasearch/vajra/internal/vector"
 )
 
-// Create makes a new, empty collection in dir (created if missing) and opens it. It fails
-// with ErrExists when dir already holds a collection.
+// Create makes a new, empty collection in dir and opens it. dir may be missing (it is
+// created) or an empty directory. Create fails with ErrExists when dir already holds a
+// collection and with ErrNotCollection when it holds anything else; it never changes such a
+// directory. To fill a collection all at once, so that dir shows it only when complete, use
+// Build.
 func Create(dir string, o Options) (*Collection, error) {
 	return create(storage.OS(), dir, o)
 }
@@ -25,6 +29,14 @@ func create(fsys storage.FS, dir string, o Options) (*Collection, error) {
 	o.EnsureDefaults()
 	if err := o.Validate(); err != nil {
 		return nil, err
+	}
+	switch kind, err := inspectDir(fsys, dir); {
+	case err != nil:
+		return nil, fmt.Errorf("create %s: %w", dir, err)
+	case kind == dirCollection:
+		return nil, fmt.Errorf("create %s: %w", dir, ErrExists)
+	case kind == dirForeign:
+		return nil, notCollectionError("create", dir)
 	}
 	if err := storage.SyncMkdirAll(fsys, dir, 0o755); err != nil {
 		return nil, fmt.Errorf("create %s: %w", dir, err)
@@ -37,12 +49,19 @@ func create(fsys storage.FS, dir string, o Options) (*Collection, error) {
 		lock.Close()
 		return nil, fmt.Errorf("create %s: %w", dir, ErrExists)
 	}
-	c := &Collection{dir: dir, fsys: fsys, lock: lock, opts: o, byID: map[string]uint32{},
-		live: &bitset.Set{}, lexFiles: map[uint64]string{}}
+	c := newCollection(o)
+	c.dir, c.fsys, c.lock = dir, fsys, lock
 	if err := c.initEngines(OpenOptions{}, nil); err != nil {
 		lock.Close()
 		return nil, err
 	}
+	// Number the first generation above any file an earlier collection left here.
+	names, err := fsys.List(dir)
+	if err != nil {
+		lock.Close()
+		return nil, fmt.Errorf("create %s: %w", dir, err)
+	}
+	c.gen, _ = highestNumbers(names)
 	if err := c.snapshotLocked(); err != nil {
 		lock.Close()
 		return nil, fmt.Errorf("create %s: %w", dir, err)
@@ -50,18 +69,28 @@ func create(fsys storage.FS, dir string, o Options) (*Collection, error) {
 	return c, nil
 }
 
+// newCollection returns an empty collection with options o, not yet tied to any directory.
+func newCollection(o Options) *Collection {
+	return &Collection{opts: o, byID: map[string]uint32{}, live: &bitset.Set{}, lexFiles: map[uint64]string{}}
+}
+
 // Open opens the collection in dir, replaying its log on top of its newest snapshot. A
-// damaged file gives an error wrapping ErrCorrupt that names it; the files are left as they
-// are.
+// damaged file gives an error matching ErrCorrupt that names it; the files are left as they
+// are. Open for writing (the default) takes the collection's lock and fails with ErrLocked
+// while another writer holds it; OpenOptions.ReadOnly opens without the lock, beside a writer.
 func Open(dir string, oo OpenOptions) (*Collection, error) {
 	return open(storage.OS(), dir, oo)
 }
 
 func open(fsys storage.FS, dir string, oo OpenOptions) (*Collection, error) {
-	if _, err := fsys.Stat(fsys.PathJoin(dir, manifestName)); err != nil {
-		if errors.Is(err, fs.ErrNotExist) {
-			return nil, fmt.Errorf("open %s: no collection here (no %s): %w", dir, manifestName, ErrNotFound)
+	if oo.ReadOnly {
+		c, err := openReadOnly(fsys, dir, oo)
+		if err != nil {
+			return nil, fmt.Errorf("open %s read-only: %w", dir, err)
 		}
+		return c, nil
+	}
+	if err := hasManifest(fsys, dir); err != nil {
 		return nil, fmt.Errorf("open %s: %w", dir, err)
 	}
 	lock, err := fsys.Lock(fsys.PathJoin(dir, lockName))
@@ -76,52 +105,25 @@ func open(fsys storage.FS, dir string, oo OpenOptions) (*Collection, error) {
 	return c, nil
 }
 
-// load reads a collection's newest snapshot and replays its log.
-func load(fsys storage.FS, dir string, oo OpenOptions, lock interface{ Close() error }) (*Collection, error) {
-	c := &Collection{dir: dir, fsys: fsys, lock: lock, byID: map[string]uint32{}, live: &bitset.Set{}}
-	m, err := storage.ReadManifest(fsys, c.path(manifestName))
+// hasManifest tells a directory that holds no collection (ErrNotFound) from one that does.
+func hasManifest(fsys storage.FS, dir string) error {
+	if _, err := fsys.Stat(fsys.PathJoin(dir, manifestName)); err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("no collection here (no %s): %w", manifestName, ErrNotFound)
+		}
+		return err
+	}
+	return nil
+}
+
+// load opens a collection for writing, with its lock held: its newest snapshot, then its log
+// replayed (which cuts a torn tail away).
+func load(fsys storage.FS, dir string, oo OpenOptions, lock io.Closer) (*Collection, error) {
+	c, m, err := loadSnapshot(fsys, dir, oo)
 	if err != nil {
 		return nil, err
 	}
-	if m.Meta[metaFormat] != formatVersion {
-		return nil, corruption.Errorf("collection format %q (this build reads %q)", m.Meta[metaFormat], formatVersion)
-	}
-	if err := json.Unmarshal([]byte(m.Meta[metaOptions]), &c.opts); err != nil {
-		return nil, corruption.Errorf("%s: stored options: %v", manifestName, err)
-	}
-	c.opts.Threads = oo.Threads
-	if oo.Sync != "" {
-		c.opts.Sync = oo.Sync
-	}
-	c.opts.EnsureDefaults()
-	if err := c.opts.Validate(); err != nil {
-		return nil, corruption.Errorf("%s: stored options: %v", manifestName, err)
-	}
-	var spec *embed.Spec
-	if s, ok := m.Meta[metaEmbedder]; ok {
-		spec = new(embed.Spec)
-		if err := json.Unmarshal([]byte(s), spec); err != nil {
-			return nil, corruption.Errorf("%s: embedder: %v", manifestName, err)
-		}
-	}
-	if err := checkEmbedderChoice(c.opts.Embedder, oo); err != nil {
-		return nil, err
-	}
-	if err := c.initEngines(oo, spec); err != nil {
-		return nil, err
-	}
-	if err := c.loadFiles(m); err != nil {
-		return nil, err
-	}
-	c.gen = m.Generation
-	// A snapshot creates its log before the manifest that names it, so a missing log was lost
-	// with the writes it held: refuse, rather than let OpenWAL start an empty one.
-	if m.WAL == "" {
-		return nil, corruption.Errorf("%s names no log", manifestName)
-	}
-	if _, err := fsys.Stat(c.path(m.WAL)); errors.Is(err, fs.ErrNotExist) {
-		return nil, corruption.Errorf("%s names %s, which is missing", manifestName, m.WAL)
-	}
+	c.lock = lock
 	wal, err := storage.OpenWAL(fsys, c.path(m.WAL), c.walOptions())
 	if err != nil {
 		return nil, err
@@ -134,21 +136,76 @@ func load(fsys storage.FS, dir string, oo OpenOptions, lock interface{ Close() e
 	parts.Drop()
 	if err != nil {
 		wal.Close()
-		return nil, fmt.Errorf("replay %s: %w", m.WAL, err)
+		return nil, err
 	}
 	c.dirty = info.Records > 0
 	return c, nil
 }
 
+// loadSnapshot reads the manifest of dir and the files it names into a new collection, and
+// checks that the log it names exists. The log is not read.
+func loadSnapshot(fsys storage.FS, dir string, oo OpenOptions) (*Collection, storage.Manifest, error) {
+	c := newCollection(Options{})
+	c.dir, c.fsys = dir, fsys
+	mpath := c.path(manifestName)
+	m, err := storage.ReadManifest(fsys, mpath)
+	if err != nil {
+		return nil, m, err
+	}
+	if m.Meta[metaFormat] != formatVersion {
+		return nil, m, corruption.Errorf("%s: collection format %q (this build reads %q)", mpath, m.Meta[metaFormat], formatVersion)
+	}
+	if err := json.Unmarshal([]byte(m.Meta[metaOptions]), &c.opts); err != nil {
+		return nil, m, corruption.Errorf("%s: stored options: %v", mpath, err)
+	}
+	c.opts.Threads = oo.Threads
+	if oo.Sync != "" {
+		c.opts.Sync = oo.Sync
+	}
+	c.opts.EnsureDefaults()
+	if err := c.opts.Validate(); err != nil {
+		return nil, m, corruption.Errorf("%s: stored options: %v", mpath, err)
+	}
+	var spec *embed.Spec
+	if s, ok := m.Meta[metaEmbedder]; ok {
+		spec = new(embed.Spec)
+		if err := json.Unmarshal([]byte(s), spec); err != nil {
+			return nil, m, corruption.Errorf("%s: embedder: %v", mpath, err)
+		}
+	}
+	if err := checkEmbedderChoice(c.opts.Embedder, oo); err != nil {
+		return nil, m, err
+	}
+	if err := c.initEngines(oo, spec); err != nil {
+		return nil, m, err
+	}
+	// A snapshot creates its log before the manifest that names it, so a missing log was lost
+	// with the writes it held: refuse, rather than let OpenWAL start an empty one.
+	if m.WAL == "" {
+		return nil, m, corruption.Errorf("%s names no log", mpath)
+	}
+	if _, err := fsys.Stat(c.path(m.WAL)); errors.Is(err, fs.ErrNotExist) {
+		return nil, m, corruption.Errorf("%s names %s, which is missing", mpath, c.path(m.WAL))
+	}
+	if err := c.loadFiles(m); err != nil {
+		return nil, m, err
+	}
+	c.gen = m.Generation
+	return c, m, nil
+}
+
 // loadFiles reads the snapshot's document store, lexical segments and vector index.
 func (c *Collection) loadFiles(m storage.Manifest) error {
 	var docs *doccodec.Store
+	var docsPath string
+	mpath := c.path(manifestName)
 	segs := map[uint64]*lexical.Segment{}
 	c.lexFiles = map[uint64]string{}
 	for _, name := range m.Files {
-		data, err := storage.ReadFile(c.fsys, c.path(name))
+		p := c.path(name)
+		data, err := storage.ReadFile(c.fsys, p)
 		if errors.Is(err, fs.ErrNotExist) {
-			return corruption.Errorf("%s names %s, which is missing", manifestName, name)
+			return corruption.Errorf("%s names %s, which is missing", mpath, p)
 		}
 		if err != nil {
 			return err
@@ -156,42 +213,43 @@ func (c *Collection) loadFiles(m storage.Manifest) error {
 		switch {
 		case name == docsFileName(m.Generation):
 			if docs, err = doccodec.DecodeStore(data); err != nil {
-				return fmt.Errorf("%s: %w", name, err)
+				return fmt.Errorf("%s: %w", p, err)
 			}
+			docsPath = p
 		case name == vecFileName(m.Generation):
 			if c.embedder == nil {
-				return corruption.Errorf("%s: vector index in a collection without an embedder", name)
+				return corruption.Errorf("%s: vector index in a collection without an embedder", p)
 			}
 			vi, err := vector.ReadIndex(data)
 			if err != nil {
-				return fmt.Errorf("%s: %w", name, err)
+				return fmt.Errorf("%s: %w", p, err)
 			}
 			vi.SetThreads(c.opts.Threads)
 			c.vec = vi
 		default:
 			id, ok := segmentIDFromName(name)
 			if !ok {
-				return corruption.Errorf("%s names unknown file %q", manifestName, name)
+				return corruption.Errorf("%s names unknown file %q", mpath, name)
 			}
 			seg, err := lexical.DecodeSegment(data)
 			if err != nil {
-				return fmt.Errorf("%s: %w", name, err)
+				return fmt.Errorf("%s: %w", p, err)
 			}
 			if seg.ID() != id {
-				return corruption.Errorf("%s holds segment %d", name, seg.ID())
+				return corruption.Errorf("%s holds segment %d", p, seg.ID())
 			}
 			segs[id] = seg
 			c.lexFiles[id] = name
 		}
 	}
 	if docs == nil {
-		return corruption.Errorf("%s names no document store", manifestName)
+		return corruption.Errorf("%s names no document store", mpath)
 	}
 	refs := make([]lexical.SegmentRef, 0, len(segs))
 	for _, sd := range docs.Segments {
 		seg, ok := segs[sd.Segment]
 		if !ok {
-			return corruption.Errorf("lexical segment %d is not in the manifest", sd.Segment)
+			return corruption.Errorf("%s lists lexical segment %d, which %s does not name", docsPath, sd.Segment, mpath)
 		}
 		del := sd.Deleted
 		if del.Len() == 0 {
@@ -200,11 +258,11 @@ func (c *Collection) loadFiles(m storage.Manifest) error {
 		refs = append(refs, lexical.SegmentRef{Seg: seg, Deleted: del})
 	}
 	if len(refs) != len(segs) {
-		return corruption.Errorf("the manifest names %d lexical segments, the document store %d", len(segs), len(refs))
+		return corruption.Errorf("%s names %d lexical segments, %s lists %d", mpath, len(segs), docsPath, len(refs))
 	}
 	lex, err := lexical.Restore(c.lexicalOptions(), refs)
 	if err != nil {
-		return err
+		return corruption.Mark(fmt.Errorf("%s: lexical segments: %w", c.dir, err))
 	}
 	c.lex = lex
 	c.nextID = docs.NextID
@@ -213,7 +271,7 @@ func (c *Collection) loadFiles(m storage.Manifest) error {
 		d := &docs.Docs[i]
 		r := &docRecord{id: d.ID, title: d.Title, content: d.Content, metadata: d.Metadata}
 		if _, dup := c.byID[r.id]; dup {
-			return corruption.Errorf("document id %q stored twice", r.id)
+			return corruption.Errorf("%s: document id %q stored twice", docsPath, r.id)
 		}
 		c.docs[iid] = r
 		c.byID[r.id] = iid
@@ -223,10 +281,10 @@ func (c *Collection) loadFiles(m storage.Manifest) error {
 		}
 	}
 	if n := lex.Snapshot().Stats().Docs; n != uint64(len(docs.IDs)) {
-		return corruption.Errorf("lexical index holds %d live documents, the store %d", n, len(docs.IDs))
+		return corruption.Errorf("%s: the lexical index holds %d live documents, the store %d", c.dir, n, len(docs.IDs))
 	}
 	if c.vec != nil && c.vec.Len() != len(docs.IDs) {
-		return corruption.Errorf("vector index holds %d live vectors, the store %d documents", c.vec.Len(), len(docs.IDs))
+		return corruption.Errorf("%s: the vector index holds %d live vectors, the store %d documents", c.dir, c.vec.Len(), len(docs.IDs))
 	}
 	return nil
 }

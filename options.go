@@ -180,4 +180,10 @@ type OpenOptions struct {
 	Threads int
 	// Sync overrides the durability policy for this session ("" = the stored one).
 	Sync SyncPolicy
+	// ReadOnly opens the collection for reading only, without taking its lock: it loads the
+	// newest published snapshot and the log written since, as they are at that moment, even
+	// while a writer (in this process or another) holds the collection. Nothing in the
+	// directory is changed, not even a torn log tail, and later writes are not seen until the
+	// collection is opened again. Upsert, Delete, Flush and Promote fail with ErrReadOnly.
+	ReadOnly bool
 }

@@ -4,46 +4,18 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"strconv"
 
 	"github.com/vajrasearch/vajra/internal/doccodec"
 	"github.com/vajrasearch/vajra/internal/lexical"
 	"github.com/vajrasearch/vajra/internal/storage"
 )
 
-// On-disk layout of a collection directory:
-//
-//	LOCK                 held while the collection is open
-//	MANIFEST             the current generation: its files, its log, the stored options
-//	docs-<gen>.vjd       documents, internal ids and the lexical deletion sets
-//	lex-<segment>.vls    immutable lexical segments (written once, kept while referenced)
-//	vec-<gen>.vjh        the HNSW index with its vectors
-//	wal-<gen>.log        writes acknowledged since the snapshot
-//
-// A snapshot writes its new files, an empty log and then the manifest, atomically; files the
-// new manifest does not name are removed afterwards. A crash at any point leaves either the
-// old manifest (whose files and log are untouched) or the new one, complete.
-const (
-	manifestName  = "MANIFEST"
-	lockName      = "LOCK"
-	formatVersion = "1"
-	metaFormat    = "format"
-	metaOptions   = "options"
-	metaEmbedder  = "embedder"
-)
-
-func docsFileName(gen uint64) string          { return fmt.Sprintf("docs-%06d.vjd", gen) }
-func vecFileName(gen uint64) string           { return fmt.Sprintf("vec-%06d.vjh", gen) }
-func walFileName(gen uint64) string           { return fmt.Sprintf("wal-%06d.log", gen) }
-func lexFileName(seg uint64) string           { return fmt.Sprintf("lex-%06d.vls", seg) }
-func (c *Collection) path(name string) string { return c.fsys.PathJoin(c.dir, name) }
-
 // Flush writes a snapshot now, so that reopening replays no log. It is a no-op for an
-// in-memory collection.
+// in-memory collection and fails with ErrReadOnly for a read-only one.
 func (c *Collection) Flush() error {
 	c.writeMu.Lock()
 	defer c.writeMu.Unlock()
-	if err := c.checkOpen(); err != nil {
+	if err := c.checkWritable(); err != nil {
 		return err
 	}
 	if c.dir == "" {
@@ -119,7 +91,10 @@ func (c *Collection) snapshotLocked() error {
 		wal.Close()
 		// The new manifest may be in place already (if only the directory sync failed) and
 		// become durable with any later directory sync, while writes still go to the old log.
+		// Readers may have seen it too, so the next snapshot takes a fresh generation rather
+		// than rewrite files under names this one may have published.
 		c.unsettled = true
+		c.gen = gen
 		return fmt.Errorf("snapshot: %w", err)
 	}
 	old := c.wal
@@ -148,15 +123,6 @@ func (c *Collection) removeUnreferenced(m storage.Manifest) {
 		}
 	}
 	c.fsys.SyncDir(c.dir)
-}
-
-func isCollectionFile(name string) bool {
-	for _, p := range []string{"docs-", "lex-", "vec-", "wal-"} {
-		if len(name) > len(p) && name[:len(p)] == p {
-			return true
-		}
-	}
-	return false
 }
 
 func (c *Collection) walOptions() storage.WALOptions {
@@ -188,15 +154,6 @@ func (c *Collection) manifest(gen uint64, files []string, wal string) (storage.M
 		meta[metaEmbedder] = string(sb)
 	}
 	return storage.Manifest{Generation: gen, Files: files, WAL: wal, Meta: meta}, nil
-}
-
-// segmentIDFromName parses "lex-000012.vls".
-func segmentIDFromName(name string) (uint64, bool) {
-	if len(name) < 9 || name[:4] != "lex-" || name[len(name)-4:] != ".vls" {
-		return 0, false
-	}
-	id, err := strconv.ParseUint(name[4:len(name)-4], 10, 64)
-	return id, err == nil
 }
 
 // storeLocked collects what the document store of a snapshot holds: the live documents and

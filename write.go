@@ -34,7 +34,7 @@ type WriteReport struct {
 // durable (under SyncAlways) and visible to searches.
 func (c *Collection) Upsert(ctx context.Context, docs []Document) (WriteReport, error) {
 	var rep WriteReport
-	if err := c.checkOpen(); err != nil {
+	if err := c.checkWritable(); err != nil {
 		return rep, err
 	}
 	batch, dups, err := c.prepareDocs(docs)
@@ -74,7 +74,7 @@ func (c *Collection) Upsert(ctx context.Context, docs []Document) (WriteReport, 
 // (under SyncAlways) and no search returns those documents.
 func (c *Collection) Delete(ctx context.Context, ids []string) (WriteReport, error) {
 	var rep WriteReport
-	if err := c.checkOpen(); err != nil {
+	if err := c.checkWritable(); err != nil {
 		return rep, err
 	}
 	if err := ctxErr(ctx); err != nil {
@@ -122,6 +122,9 @@ func (c *Collection) deleteLocked(ids []string) (WriteReport, error) {
 // end is not the write's error: the write is already durable in the log, and the next write
 // tries the snapshot again.
 func (c *Collection) commitLocked(op string, encode func() ([]doccodec.LogRecord, error), apply func() error) error {
+	if err := c.checkWritable(); err != nil {
+		return err
+	}
 	if c.unsettled {
 		if err := c.snapshotLocked(); err != nil {
 			return fmt.Errorf("%s: %w", op, err)
