@@ -90,15 +90,24 @@ func TestSplitWriteAllOrNothing(t *testing.T) {
 			continue
 		}
 		img := crashImage(t, dir, wal, cut)
+		wantB := 0
+		if cut == after {
+			wantB = 20
+		}
+		// A reader beside the writer sees such a log while the write is going on.
+		ro, err := Open(img, OpenOptions{ReadOnly: true})
+		if err != nil {
+			t.Fatalf("log cut at %d of %d..%d: read-only: %v", cut, before, after, err)
+		}
+		if a, b := count(ro, "alpha"), count(ro, "beta"); a != 3 || b != wantB {
+			t.Errorf("log cut at %d of %d..%d: read-only: %d of 3 alpha and %d of 20 beta documents, want 3 and %d", cut, before, after, a, b, wantB)
+		}
+		ro.Close()
 		r, err := Open(img, OpenOptions{})
 		if err != nil {
 			t.Fatalf("log cut at %d of %d..%d: %v", cut, before, after, err)
 		}
 		a, b := count(r, "alpha"), count(r, "beta")
-		wantB := 0
-		if cut == after {
-			wantB = 20
-		}
 		if a != 3 || b != wantB {
 			t.Errorf("log cut at %d of %d..%d: %d of 3 alpha and %d of 20 beta documents, want 3 and %d", cut, before, after, a, b, wantB)
 		}
