@@ -54,6 +54,8 @@ func (l *flockCloser) Close() error {
 	if l.f == nil {
 		return nil
 	}
+	// The holder line goes first, while the lock is still held: it names the holder only.
+	l.f.Truncate(0)
 	err := l.f.Close()
 	l.f = nil
 	return err

@@ -28,7 +28,7 @@ func holderDescription() string {
 }
 
 // writeHolder records this process as the holder of the lock file f (best effort: the lock
-// itself does not depend on it).
+// itself does not depend on it). Releasing the lock empties the file again.
 func writeHolder(f *os.File) {
 	if f.Truncate(0) == nil {
 		f.WriteAt([]byte(holderDescription()+"\n"), 0)

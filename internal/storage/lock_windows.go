@@ -40,6 +40,8 @@ func (l *winLockCloser) Close() error {
 	if l.f == nil {
 		return nil
 	}
+	// The holder line goes first, while the lock is still held: it names the holder only.
+	l.f.Truncate(0)
 	err := l.f.Close()
 	l.f = nil
 	return err

@@ -101,6 +101,9 @@ func TestOSLockOtherProcess(t *testing.T) {
 		t.Fatalf("second lock in the holding process: %v", err)
 	}
 	must(t, l.Close())
+	if b, err := os.ReadFile(name); err != nil || len(b) != 0 {
+		t.Fatalf("released lock file still names a holder: %q %v", b, err)
+	}
 	if code := child(); code != 0 {
 		t.Fatalf("child could not lock a free file (exit %d)", code)
 	}
