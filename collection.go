@@ -104,56 +104,29 @@ func (c *Collection) initEngines(oo OpenOptions, spec *embed.Spec) error {
 	if c.opts.Embedder.Kind == EmbedderNone {
 		return nil
 	}
+	o := c.opts.Embedder.embedOptions(c.opts.Threads)
+	var e embed.Embedder
 	if spec != nil {
-		conn := c.openAIOptions()
+		// Only what a spec never records comes from the options: the key, a moved URL or
+		// model folder, threads.
 		if oo.EmbedURL != "" {
-			conn.URL = oo.EmbedURL
+			o.OpenAI.URL = oo.EmbedURL
 		}
-		conn.APIKey = oo.EmbedAPIKey
-		e, err := embed.FromSpec(*spec, conn)
+		o.OpenAI.APIKey = oo.EmbedAPIKey
+		o.ModelDir = oo.EmbedModelDir
+		e, err = embed.FromSpec(*spec, o)
 		if err != nil {
 			return fmt.Errorf("embedder: %w", err)
 		}
-		c.embedder = e
-	} else {
-		e, err := c.newEmbedder()
-		if err != nil {
-			return err
-		}
-		c.embedder = e
+	} else if e, err = embed.New(c.opts.Embedder.Kind, o); err != nil {
+		return fmt.Errorf("%w: %w", ErrOptions, err)
 	}
+	c.embedder = e
 	return nil
 }
 
 func (c *Collection) lexicalOptions() lexical.Options {
 	return lexical.Options{K1: c.opts.K1, B: c.opts.B, FieldWeights: []int{c.opts.TitleWeight, 1}}
-}
-
-func (c *Collection) openAIOptions() embed.OpenAIOptions {
-	e := c.opts.Embedder
-	return embed.OpenAIOptions{URL: e.URL, Model: e.Model, APIKey: e.APIKey, Dim: e.Dim,
-		Timeout: e.Timeout, BatchSize: e.BatchSize, MaxRetries: e.MaxRetries}
-}
-
-func (c *Collection) newEmbedder() (embed.Embedder, error) {
-	e := c.opts.Embedder
-	switch e.Kind {
-	case EmbedderHash:
-		h, err := embed.NewHash(embed.HashOptions{Dim: e.Dim})
-		if err != nil {
-			return nil, fmt.Errorf("%w: %w", ErrOptions, err)
-		}
-		return h, nil
-	case EmbedderOpenAI:
-		o, err := embed.NewOpenAI(c.openAIOptions())
-		if err != nil {
-			return nil, fmt.Errorf("%w: %w", ErrOptions, err)
-		}
-		return o, nil
-	case EmbedderPrecomputed:
-		return embed.NewPrecomputed(e.Dim, e.Model), nil
-	}
-	return nil, fmt.Errorf("%w: unknown embedder %q", ErrOptions, e.Kind)
 }
 
 // vectorIndexFor creates the HNSW index once the dimension is known.

@@ -1,11 +1,13 @@
 package vajra
 
 import (
+	"context"
 	"fmt"
 	"runtime"
 	"time"
 
 	"github.com/vajrasearch/vajra/internal/analysis"
+	"github.com/vajrasearch/vajra/internal/embed"
 	"github.com/vajrasearch/vajra/internal/lexical"
 )
 
@@ -24,18 +26,31 @@ const (
 	DefaultSnapshotBytes = 64 << 20
 )
 
-// Embedder kinds accepted by EmbedderOptions.Kind.
+// Embedder kinds accepted by EmbedderOptions.Kind: "none" or a row of the embedder table
+// (EmbedderKinds lists them all).
 const (
-	EmbedderNone        = "none"        // lexical search only
-	EmbedderHash        = "hash"        // built-in, offline, deterministic hashing embedder
-	EmbedderOpenAI      = "openai"      // an OpenAI-compatible /v1/embeddings service
-	EmbedderPrecomputed = "precomputed" // vectors come with the documents (the "vector" field)
+	EmbedderNone        = "none"                // lexical search only
+	EmbedderHash        = embed.KindHash        // built-in, offline, deterministic hashing embedder
+	EmbedderLocal       = embed.KindLocal       // a BERT sentence-transformers model folder, run in pure Go
+	EmbedderOpenAI      = embed.KindOpenAI      // an OpenAI-compatible /v1/embeddings service
+	EmbedderPrecomputed = embed.KindPrecomputed // vectors come with the documents (the "vector" field)
 )
+
+// EmbedderKinds returns the accepted EmbedderOptions.Kind values, "none" first, each with a
+// one-line summary.
+func EmbedderKinds() [][2]string {
+	kinds := [][2]string{{EmbedderNone, "no vector index: lexical search only"}}
+	for _, k := range embed.Kinds() {
+		kinds = append(kinds, [2]string{k.Name, k.Summary})
+	}
+	return kinds
+}
 
 // EmbedderOptions choose how a collection turns text into vectors. The choice is recorded in
 // the collection: queries are always embedded the same way as the documents were.
 type EmbedderOptions struct {
-	// Kind is "none" (the default: no vector index), "hash", "openai" or "precomputed".
+	// Kind is "none" (the default: no vector index), "hash", "local", "openai" or
+	// "precomputed".
 	Kind string
 	// Dim is the vector dimension: the hash embedder's output size (default 384); for
 	// "openai" and "precomputed", 0 means "learn it from the first vectors".
@@ -45,6 +60,12 @@ type EmbedderOptions struct {
 	URL, Model string
 	// APIKey is sent as a bearer token ("openai" only). It is never stored.
 	APIKey string
+	// ModelDir is the model folder of the "local" embedder: a sentence-transformers or
+	// Hugging Face BERT folder (config.json, model.safetensors, tokenizer files). The
+	// collection records the model's name, dimension and a hash of its weights and
+	// tokenizer, and refuses another model when reopened; the folder may move
+	// (OpenOptions.EmbedModelDir).
+	ModelDir string
 	// Timeout per HTTP request (default 30 s), BatchSize texts per request (default 64),
 	// MaxRetries on transient failures (default 4).
 	Timeout    time.Duration
@@ -147,16 +168,10 @@ func (o Options) Validate() error {
 	if o.TitleWeight < 0 || o.TitleWeight > lexical.MaxFieldWeight {
 		return fmt.Errorf("%w: TitleWeight %d out of range [1, %d]", ErrOptions, o.TitleWeight, lexical.MaxFieldWeight)
 	}
-	switch o.Embedder.Kind {
-	case "", EmbedderNone, EmbedderHash, EmbedderOpenAI, EmbedderPrecomputed:
-	default:
-		return fmt.Errorf("%w: unknown embedder %q (want none, hash, openai or precomputed)", ErrOptions, o.Embedder.Kind)
-	}
-	if o.Embedder.Kind == EmbedderOpenAI && o.Embedder.URL == "" {
-		return fmt.Errorf("%w: the openai embedder needs a URL", ErrOptions)
-	}
-	if o.Embedder.Dim < 0 {
-		return fmt.Errorf("%w: embedder dimension %d is negative", ErrOptions, o.Embedder.Dim)
+	if k := o.Embedder.Kind; k != "" && k != EmbedderNone {
+		if err := embed.Check(k, o.Embedder.embedOptions(o.Threads)); err != nil {
+			return fmt.Errorf("%w: %w", ErrOptions, err)
+		}
 	}
 	switch o.Sync {
 	case "", SyncAlways, SyncNever:
@@ -172,6 +187,10 @@ type OpenOptions struct {
 	// EmbedURL and EmbedAPIKey reach the collection's OpenAI-compatible embedder (the URL is
 	// stored at creation; a new one here replaces it, the key is never stored).
 	EmbedURL, EmbedAPIKey string
+	// EmbedModelDir is where the local embedder's model folder is now, when it moved since
+	// the collection was created; it must hold the same model. Empty means the recorded
+	// folder, read when the first text is embedded.
+	EmbedModelDir string
 	// Embedder and EmbedModel, when set, must name the collection's embedder kind and model:
 	// Open refuses a collection whose vectors came from another embedder, since queries
 	// embedded differently would be compared with unrelated vectors.
@@ -186,4 +205,19 @@ type OpenOptions struct {
 	// directory is changed, not even a torn log tail, and later writes are not seen until the
 	// collection is opened again. Upsert, Delete, Flush and Promote fail with ErrReadOnly.
 	ReadOnly bool
+}
+
+// embedOptions turns the options into the embed package's; threads bounds the cores of a
+// local model.
+func (e EmbedderOptions) embedOptions(threads int) embed.Options {
+	return embed.Options{Dim: e.Dim, Model: e.Model, ModelDir: e.ModelDir, Threads: threads,
+		OpenAI: embed.OpenAIOptions{URL: e.URL, APIKey: e.APIKey, Timeout: e.Timeout, BatchSize: e.BatchSize, MaxRetries: e.MaxRetries}}
+}
+
+// WithEmbedProgress returns a context under which Upsert reports, through f, how many
+// documents an embedder that works through long batches (the local transformer) has just
+// embedded, so that a long indexing job can show how far it is. f may be called from
+// several goroutines; embedders that answer quickly report nothing.
+func WithEmbedProgress(ctx context.Context, f func(docs int)) context.Context {
+	return embed.WithProgress(ctx, f)
 }

@@ -11,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/vajrasearch/vajra/internal/doccodec"
+	"github.com/vajrasearch/vajra/internal/embed"
 	"github.com/vajrasearch/vajra/internal/lexical"
 	"github.com/vajrasearch/vajra/internal/storage"
 	"github.com/vajrasearch/vajra/internal/vector"
@@ -311,9 +312,12 @@ func (c *Collection) embedDocs(ctx context.Context, batch []Document) error {
 		return fmt.Errorf("%w: document %q has no vector and the collection uses precomputed vectors", ErrInvalidDocument, batch[need[0]].ID)
 	}
 	const chunk = 256
-	workers := c.opts.Threads
-	if c.opts.Embedder.Kind != EmbedderHash {
-		workers = 1 // the HTTP client batches and retries on its own
+	// Embedders that compute on the caller's goroutine get one call per thread; the others
+	// parallelise each call themselves (the local model over its threads, the HTTP client
+	// by batching requests).
+	workers := 1
+	if _, ok := c.embedder.(embed.SingleThreaded); ok {
+		workers = c.opts.Threads
 	}
 	var firstErr error
 	var errMu sync.Mutex

@@ -1,7 +1,14 @@
 // Package embed owns the embedders that turn texts into vectors for vector and hybrid search:
-// a built-in hash embedder (offline, deterministic, no model), a client for any
-// OpenAI-compatible embeddings endpoint (OpenAI, Ollama, llama.cpp server, vLLM, TEI), and a
-// precomputed embedder for collections whose documents bring their own vectors.
+// a built-in hash embedder (offline, deterministic, no model), a local transformer
+// embedder that runs BERT sentence-transformers models (MiniLM, bge, e5, gte) from a model
+// folder in pure Go, a client for any OpenAI-compatible embeddings endpoint (OpenAI,
+// Ollama, llama.cpp server, vLLM, TEI), and a precomputed embedder for collections whose
+// documents bring their own vectors.
+//
+// The shape follows database/sql/driver: one small interface every embedder implements
+// (Embedder), optional capabilities discovered by type assertion (InPlaceEmbedder,
+// SingleThreaded), and one table of kinds (Kinds, LookupKind, New, FromSpec) that the
+// rest of Vajra goes through, so adding an embedder is one file and one row in the table.
 //
 // Every embedder describes itself with a Spec, which a collection records when it is created.
 // A query embedded by an embedder whose Spec is not Compatible with the recorded one is
@@ -14,7 +21,7 @@
 //
 // Typical use:
 //
-//	h, _ := embed.NewHash(embed.HashOptions{})
+//	h, _ := embed.New(embed.KindHash, embed.Options{})
 //	vecs, err := h.Embed(ctx, []string{"a query"})
 package embed
 
@@ -46,6 +53,16 @@ type Embedder interface {
 type InPlaceEmbedder interface {
 	Embedder
 	EmbedTo(dst []float32, text string) error
+}
+
+// SingleThreaded is an optional capability: each Embed call computes on the calling
+// goroutine alone (the hash embedder), so a caller with many texts gains by calling it
+// from several goroutines at once. Embedders without it are called one batch at a time:
+// an HTTP client batches and retries on its own, and the local transformer spreads every
+// call over the cores it was given.
+type SingleThreaded interface {
+	Embedder
+	SingleThreaded()
 }
 
 // Sentinel errors, testable with errors.Is. Returned errors wrap them with context.

@@ -29,7 +29,7 @@ func ExampleHash() {
 func ExampleFromSpec() {
 	h, _ := embed.NewHash(embed.HashOptions{Dim: 64})
 	recorded := h.Spec() // what a collection stores
-	e, err := embed.FromSpec(recorded, embed.OpenAIOptions{})
+	e, err := embed.FromSpec(recorded, embed.Options{})
 	if err != nil {
 		panic(err)
 	}

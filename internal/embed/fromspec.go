@@ -5,42 +5,6 @@ import (
 	"strconv"
 )
 
-// FromSpec recreates the embedder a collection was created with from its recorded Spec.
-//
-// A hash embedder comes back entirely from the Spec, bit for bit. An OpenAI-compatible one
-// takes its model and dimension from the Spec and everything the Spec does not hold from
-// conn: credentials, timeouts, retries, the HTTP client and, when the server has moved, the
-// URL (an empty conn.URL means the recorded one). conn.Model and conn.Dim may be left zero;
-// when set they must agree with the Spec. A precomputed embedder needs only the Spec.
-//
-// Errors wrap ErrBadSpec (a spec this version cannot rebuild), ErrIncompatible (conn
-// contradicts the spec) or ErrBadOptions.
-func FromSpec(s Spec, conn OpenAIOptions) (Embedder, error) {
-	switch s.Kind {
-	case KindHash:
-		h, err := hashFromSpec(s)
-		if err != nil {
-			return nil, err
-		}
-		return h, nil
-	case KindOpenAI:
-		c, err := openAIFromSpec(s, conn)
-		if err != nil {
-			return nil, err
-		}
-		return c, nil
-	case KindPrecomputed:
-		if len(s.Params) != 0 {
-			return nil, fmt.Errorf("precomputed spec has parameters %v: %w", sortedKeys(s.Params), ErrBadSpec)
-		}
-		if s.Dim < 0 {
-			return nil, fmt.Errorf("precomputed spec has dim %d: %w", s.Dim, ErrBadSpec)
-		}
-		return NewPrecomputed(s.Dim, s.Model), nil
-	}
-	return nil, fmt.Errorf("unknown embedder kind %q: %w", s.Kind, ErrBadSpec)
-}
-
 func hashFromSpec(s Spec) (*Hash, error) {
 	if s.Model != HashModel {
 		return nil, fmt.Errorf("hash embedder version %q, this build makes %q: %w", s.Model, HashModel, ErrBadSpec)

@@ -10,7 +10,7 @@ import (
 func TestFromSpecHashRoundTrip(t *testing.T) {
 	for _, o := range []HashOptions{{}, {Dim: 64, WordWeight: 0.75, NgramMin: 2, NgramMax: 4, BigramWeight: 1.5, Seed: 1 << 63}, {NgramMax: -1}} {
 		h := newTestHash(t, o)
-		e, err := FromSpec(h.Spec(), OpenAIOptions{})
+		e, err := FromSpec(h.Spec(), Options{})
 		if err != nil {
 			t.Fatalf("FromSpec(%s): %v", h.Spec(), err)
 		}
@@ -35,23 +35,23 @@ func TestFromSpecRejects(t *testing.T) {
 	tests := []struct {
 		name string
 		spec Spec
-		conn OpenAIOptions
+		conn Options
 		want error
 	}{
-		{"unknown kind", Spec{Kind: "bert"}, OpenAIOptions{}, ErrBadSpec},
-		{"hash version", hashWith(func(s *Spec) { s.Model = "v0" }), OpenAIOptions{}, ErrBadSpec},
-		{"hash unknown param", hashWith(func(s *Spec) { s.Params["stem"] = "1" }), OpenAIOptions{}, ErrBadSpec},
-		{"hash missing param", hashWith(func(s *Spec) { delete(s.Params, ParamSeed) }), OpenAIOptions{}, ErrBadSpec},
-		{"hash bad number", hashWith(func(s *Spec) { s.Params[ParamNgramMax] = "five" }), OpenAIOptions{}, ErrBadSpec},
-		{"hash non-canonical", hashWith(func(s *Spec) { s.Params[ParamNgramMax] = "05" }), OpenAIOptions{}, ErrBadSpec},
-		{"hash zero weight", hashWith(func(s *Spec) { s.Params[ParamWordWeight] = "0" }), OpenAIOptions{}, ErrBadSpec},
-		{"hash no dim", hashWith(func(s *Spec) { s.Dim = 0 }), OpenAIOptions{}, ErrBadSpec},
-		{"hash bad ngrams", hashWith(func(s *Spec) { s.Params[ParamNgramMin] = "9" }), OpenAIOptions{}, ErrBadSpec},
-		{"openai other model", openai, OpenAIOptions{Model: "ada"}, ErrIncompatible},
-		{"openai other dim", openai, OpenAIOptions{Dim: 384}, ErrIncompatible},
-		{"openai unknown param", Spec{Kind: KindOpenAI, Model: "m", Params: map[string]string{"x": "1"}}, OpenAIOptions{}, ErrBadSpec},
-		{"openai no url", Spec{Kind: KindOpenAI, Model: "m"}, OpenAIOptions{}, ErrBadOptions},
-		{"precomputed params", Spec{Kind: KindPrecomputed, Dim: 3, Params: map[string]string{"a": "b"}}, OpenAIOptions{}, ErrBadSpec},
+		{"unknown kind", Spec{Kind: "bert"}, Options{}, ErrBadSpec},
+		{"hash version", hashWith(func(s *Spec) { s.Model = "v0" }), Options{}, ErrBadSpec},
+		{"hash unknown param", hashWith(func(s *Spec) { s.Params["stem"] = "1" }), Options{}, ErrBadSpec},
+		{"hash missing param", hashWith(func(s *Spec) { delete(s.Params, ParamSeed) }), Options{}, ErrBadSpec},
+		{"hash bad number", hashWith(func(s *Spec) { s.Params[ParamNgramMax] = "five" }), Options{}, ErrBadSpec},
+		{"hash non-canonical", hashWith(func(s *Spec) { s.Params[ParamNgramMax] = "05" }), Options{}, ErrBadSpec},
+		{"hash zero weight", hashWith(func(s *Spec) { s.Params[ParamWordWeight] = "0" }), Options{}, ErrBadSpec},
+		{"hash no dim", hashWith(func(s *Spec) { s.Dim = 0 }), Options{}, ErrBadSpec},
+		{"hash bad ngrams", hashWith(func(s *Spec) { s.Params[ParamNgramMin] = "9" }), Options{}, ErrBadSpec},
+		{"openai other model", openai, Options{Model: "ada"}, ErrIncompatible},
+		{"openai other dim", openai, Options{Dim: 384}, ErrIncompatible},
+		{"openai unknown param", Spec{Kind: KindOpenAI, Model: "m", Params: map[string]string{"x": "1"}}, Options{}, ErrBadSpec},
+		{"openai no url", Spec{Kind: KindOpenAI, Model: "m"}, Options{}, ErrBadOptions},
+		{"precomputed params", Spec{Kind: KindPrecomputed, Dim: 3, Params: map[string]string{"a": "b"}}, Options{}, ErrBadSpec},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -66,7 +66,7 @@ func TestFromSpecRejects(t *testing.T) {
 func TestFromSpecOpenAI(t *testing.T) {
 	srv := newEmbedServer(t, 3, nil)
 	recorded := Spec{Kind: KindOpenAI, Model: "m", Dim: 3, Params: map[string]string{ParamURL: srv.URL + "/v1/embeddings"}}
-	e, err := FromSpec(recorded, OpenAIOptions{APIKey: "k"})
+	e, err := FromSpec(recorded, Options{OpenAI: OpenAIOptions{APIKey: "k"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -80,7 +80,7 @@ func TestFromSpecOpenAI(t *testing.T) {
 	moved := recorded
 	moved.Params = maps.Clone(recorded.Params)
 	moved.Params[ParamURL] = "http://old-host:1/v1/embeddings"
-	e, err = FromSpec(moved, OpenAIOptions{URL: srv.URL})
+	e, err = FromSpec(moved, Options{OpenAI: OpenAIOptions{URL: srv.URL}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -93,7 +93,7 @@ func TestFromSpecOpenAI(t *testing.T) {
 }
 
 func TestFromSpecPrecomputed(t *testing.T) {
-	e, err := FromSpec(Spec{Kind: KindPrecomputed, Model: "clip", Dim: 512}, OpenAIOptions{})
+	e, err := FromSpec(Spec{Kind: KindPrecomputed, Model: "clip", Dim: 512}, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -110,7 +110,7 @@ func FuzzHashSpec(f *testing.F) {
 		s := Spec{Kind: KindHash, Model: HashModel, Dim: dim, Params: map[string]string{
 			ParamNgramMin: nmin, ParamNgramMax: nmax, ParamWordWeight: ww, ParamBigramWeight: bw, ParamSeed: seed,
 		}}
-		e, err := FromSpec(s, OpenAIOptions{})
+		e, err := FromSpec(s, Options{})
 		if err != nil {
 			if !errors.Is(err, ErrBadSpec) {
 				t.Fatalf("error %v does not wrap ErrBadSpec", err)

@@ -130,6 +130,9 @@ func NewHash(o HashOptions) (*Hash, error) {
 // Options returns the settings the embedder runs with, defaults filled in.
 func (h *Hash) Options() HashOptions { return h.opts }
 
+// SingleThreaded marks the hash embedder as computing on the caller's goroutine.
+func (h *Hash) SingleThreaded() {}
+
 // Dim returns the vector length.
 func (h *Hash) Dim() int { return h.dim }
 

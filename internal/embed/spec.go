@@ -21,7 +21,7 @@ const ParamURL = "url"
 
 // isLocationParam reports whether a Params key says where a model runs rather than what it
 // computes; Compatible ignores such keys.
-func isLocationParam(k string) bool { return k == ParamURL }
+func isLocationParam(k string) bool { return k == ParamURL || k == ParamPath }
 
 // Spec identifies the vector space an embedder produces. A collection records the Spec of
 // the embedder it was created with and refuses query vectors from an incompatible one.
@@ -29,7 +29,8 @@ func isLocationParam(k string) bool { return k == ParamURL }
 // Dim 0 means "not known yet" (an HTTP embedder that has not answered); Compatible treats it
 // as matching any dimension, and the dimension is checked again when vectors arrive.
 type Spec struct {
-	// Kind is KindHash, KindOpenAI or KindPrecomputed.
+	// Kind names a row of the kinds table: KindHash, KindLocal, KindOpenAI or
+	// KindPrecomputed.
 	Kind string `json:"kind"`
 	// Model names the model (for the hash embedder, the feature algorithm version).
 	Model string `json:"model,omitempty"`

@@ -24,11 +24,13 @@ func (m *Model) Embed(ctx context.Context, texts []string) ([][]float32, error) 
 	for i := range out {
 		out[i] = flat[i*m.Dim() : (i+1)*m.Dim() : (i+1)*m.Dim()]
 	}
-	return out, m.EmbedInto(ctx, out, texts)
+	return out, m.EmbedInto(ctx, out, texts, nil)
 }
 
 // EmbedInto writes the embedding of texts[i] into dst[i], which must hold Dim() values.
-func (m *Model) EmbedInto(ctx context.Context, dst [][]float32, texts []string) error {
+// progress, when not nil, is called after each internal batch with the number of texts
+// it finished.
+func (m *Model) EmbedInto(ctx context.Context, dst [][]float32, texts []string, progress func(done int)) error {
 	enc := make([][]int32, len(texts))
 	for i, t := range texts {
 		if m.pipe.DoLowerCase {
@@ -49,6 +51,9 @@ func (m *Model) EmbedInto(ctx context.Context, dst [][]float32, texts []string) 
 	var outs [][]float32
 	flush := func() {
 		m.forward(ws, ids, starts, outs)
+		if progress != nil {
+			progress(len(outs))
+		}
 		ids, starts, outs = ids[:0], starts[:1], outs[:0]
 	}
 	for _, i := range order {

@@ -1,0 +1,148 @@
+#!/usr/bin/env python3
+"""PyTorch timing of a BERT model folder, for comparison with `vajra bench embed`.
+
+Run by hand with Debian's python3-torch (1.13): the same model folder, the same texts and
+token counts (tokenised by make_reference.py's tokenizer, truncated to the folder's
+max_seq_length), float32, a fixed number of threads. Batches follow sentence-transformers:
+texts sorted by length, each batch padded to its longest text, the BertModel forward with
+padding masks (F.linear, matmul, softmax, erf GELU, layer_norm), mean pooling and L2
+normalisation. Prints one JSON line per measurement.
+
+  python3 internal/embed/bert/testdata/bench_torch.py --model DIR \
+      --corpus ../shared/data/scifact/corpus.jsonl --threads 2
+"""
+
+import argparse
+import json
+import math
+import os
+import statistics
+import struct
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import make_reference  # noqa: E402
+
+
+def load_safetensors(torch, path):
+    with open(path, "rb") as f:
+        n = struct.unpack("<Q", f.read(8))[0]
+        header = json.loads(f.read(n))
+        data = f.read()
+    out = {}
+    for name, e in header.items():
+        if name == "__metadata__":
+            continue
+        b, end = e["data_offsets"]
+        dt = {"F32": torch.float32, "F16": torch.float16, "BF16": torch.bfloat16}[e["dtype"]]
+        raw = bytearray(data[b:end])
+        t = torch.frombuffer(raw, dtype=torch.int16 if dt != torch.float32 else torch.float32)
+        if dt != torch.float32:
+            t = t.view(dt)
+        out[name] = t.reshape(e["shape"]).to(torch.float32)
+    return out
+
+
+def encoder(torch, W, cfg):
+    F = torch.nn.functional
+    H, nh = cfg["hidden_size"], cfg["num_attention_heads"]
+    dh, eps = H // nh, cfg["layer_norm_eps"]
+
+    def run(ids, mask):
+        B, L = ids.shape
+        x = (W["embeddings.word_embeddings.weight"][ids]
+             + W["embeddings.token_type_embeddings.weight"][0]
+             + W["embeddings.position_embeddings.weight"][:L])
+        x = F.layer_norm(x, (H,), W["embeddings.LayerNorm.weight"], W["embeddings.LayerNorm.bias"], eps)
+        additive = (1.0 - mask)[:, None, None, :] * torch.finfo(torch.float32).min
+        for i in range(cfg["num_hidden_layers"]):
+            p = "encoder.layer.%d." % i
+
+            def lin(t, name):
+                return F.linear(t, W[p + name + ".weight"], W[p + name + ".bias"])
+
+            def heads(t):
+                return t.view(B, L, nh, dh).permute(0, 2, 1, 3)
+
+            q, k, v = (heads(lin(x, "attention.self." + n)) for n in ("query", "key", "value"))
+            s = torch.matmul(q, k.transpose(-1, -2)) / math.sqrt(dh) + additive
+            ctx = torch.matmul(torch.softmax(s, dim=-1), v).permute(0, 2, 1, 3).reshape(B, L, H)
+            x = F.layer_norm(lin(ctx, "attention.output.dense") + x, (H,),
+                             W[p + "attention.output.LayerNorm.weight"], W[p + "attention.output.LayerNorm.bias"], eps)
+            o = lin(F.gelu(lin(x, "intermediate.dense")), "output.dense")
+            x = F.layer_norm(o + x, (H,), W[p + "output.LayerNorm.weight"], W[p + "output.LayerNorm.bias"], eps)
+        m = mask[:, :, None]
+        return F.normalize((x * m).sum(1) / m.sum(1).clamp(min=1e-9), p=2, dim=1)
+
+    return run
+
+
+def batches(torch, seqs, size):
+    for s in range(0, len(seqs), size):
+        chunk = seqs[s:s + size]
+        L = max(len(x) for x in chunk)
+        ids = torch.zeros(len(chunk), L, dtype=torch.long)
+        mask = torch.zeros(len(chunk), L)
+        for b, x in enumerate(chunk):
+            ids[b, :len(x)] = torch.tensor(x)
+            mask[b, :len(x)] = 1
+        yield ids, mask
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--model", required=True)
+    ap.add_argument("--corpus", required=True, help="BEIR corpus.jsonl; title + text of each passage")
+    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--passages", type=int, default=1000, help="passages timed at batch 32")
+    ap.add_argument("--passages-b1", type=int, default=200, help="passages timed at batch 1")
+    ap.add_argument("--queries", type=int, default=200, help="10-word queries timed one by one")
+    args = ap.parse_args()
+
+    import torch
+    torch.set_num_threads(args.threads)
+    cfg = json.load(open(os.path.join(args.model, "config.json")))
+    max_len = json.load(open(os.path.join(args.model, "sentence_bert_config.json")))["max_seq_length"]
+    tok = make_reference.Tokenizer(make_reference.read_vocab(os.path.join(args.model, "vocab.txt")))
+    W = load_safetensors(torch, os.path.join(args.model, "model.safetensors"))
+    run = encoder(torch, W, cfg)
+
+    texts = []
+    with open(args.corpus, encoding="utf-8") as f:
+        for line in f:
+            d = json.loads(line)
+            texts.append((d.get("title", "") + " " + d.get("text", "")).strip())
+    seqs = [tok.encode(t, max_len) for t in texts[:max(args.passages, args.passages_b1)]]
+
+    def report(**kv):
+        kv.update(engine="pytorch", torch=torch.__version__, threads=args.threads, model=args.model)
+        print(json.dumps(kv), flush=True)
+
+    with torch.inference_mode():
+        for ids, mask in batches(torch, seqs[:8], 8):  # warm-up
+            run(ids, mask)
+        for size, n in ((32, args.passages), (1, args.passages_b1)):
+            chunk = sorted(seqs[:n], key=len, reverse=True)
+            t0 = time.perf_counter()
+            for ids, mask in batches(torch, chunk, size):
+                run(ids, mask)
+            dt = time.perf_counter() - t0
+            report(bench="embed", batch=size, sentences=n,
+                   tokens=sum(len(x) for x in chunk), seconds=round(dt, 3),
+                   sentences_per_s=round(n / dt, 2))
+        words = " ".join(texts[0].split()[:10])
+        q = [tok.encode(words, max_len)]
+        lat = []
+        for _ in range(args.queries):
+            ids, mask = next(batches(torch, q, 1))
+            t0 = time.perf_counter()
+            run(ids, mask)
+            lat.append(time.perf_counter() - t0)
+        report(bench="query", words=10, tokens=len(q[0]), queries=args.queries,
+               p50_ms=round(1000 * statistics.median(lat), 3),
+               p99_ms=round(1000 * sorted(lat)[int(0.99 * (len(lat) - 1))], 3))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
