@@ -117,11 +117,11 @@ func TestCorpusStatistics(t *testing.T) {
 	checkStatistics(t, ps, len(ps), 0.25)
 }
 
-// TestCorpusStatisticsWikipedia checks the statistics on the first 20,000 of the shared
+// TestCorpusStatisticsWikipedia checks the statistics on the first 10,000 of the shared
 // Wikipedia passages.
 func TestCorpusStatisticsWikipedia(t *testing.T) {
 	path := filepath.Join(testutil.SharedData(t, "wikipedia"), "passages.jsonl.gz")
-	const n = 20000
+	const n = 10000
 	var ps []Passage
 	errEnough := errors.New("enough")
 	_, err := corpus.Scan(context.Background(), path, corpus.ReadOptions{}, func(d corpus.Document) error {

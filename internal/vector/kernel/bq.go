@@ -75,7 +75,7 @@ func dotBits(q []uint64, planes, w int, code []uint64) int32 {
 	if planes == 4 {
 		// The usual query precision: one pass over the code, each word loaded once.
 		p0 := q[:w:w]
-		p1, p2, p3, code := q[w:2*w][:len(p0)], q[2*w:3*w][:len(p0)], q[3*w:4*w][:len(p0)], code[:len(p0)]
+		p1, p2, p3, code := q[w : 2*w][:len(p0)], q[2*w : 3*w][:len(p0)], q[3*w : 4*w][:len(p0)], code[:len(p0)]
 		var n0, n1, n2, n3 int
 		for i, c := range code {
 			n0 += bits.OnesCount64(p0[i] & c)
