@@ -131,6 +131,11 @@ class CollectionTest(TempDirTest):
         self.assertEqual((res.mode, res.ids), ("lexical", ["b"]))
         self.assertEqual(c.search("turbine").ids, [])
 
+    def test_library_info(self):
+        info = vajra.library_info()
+        self.assertEqual(info["abi"], 1)
+        self.assertIn(info["kernel"], ("avx2", "generic"))
+
     def test_embed(self):
         c = vajra.Collection.in_memory(embedder="hash", dim=16)
         self.addCleanup(c.close)

@@ -8,7 +8,7 @@ from unittest import mock
 
 from vajra.compat import (Document, DocumentCorpus, FlatVectorIndex, HybridSearchEngine,
                           IdentityEmbeddingMorphism, NativeHNSWIndex, PrecomputedEmbeddingMorphism,
-                          SearchResult, TextEmbeddingMorphism, VajraSearch, VajraSearchParallel,
+                          SearchResult, TextEmbeddingMorphism, VajraSearch, VajraSearchOptimized, VajraSearchParallel,
                           VajraVectorSearch, VectorSearchResult, create_sample_corpus)
 import vajra
 from tests.helpers import NO_NUMPY, TempDirTest, np, random_vectors
@@ -94,6 +94,8 @@ class CompatTest(TempDirTest):
         self.assertEqual(engine.search("tokens", top_k=1), [])
         engine2 = VajraSearch(corpus, embedder=Hashed())
         self.assertEqual(len(engine2.search("search engines", top_k=2, mode="vector")), 2)
+        self.assertEqual([r[0].doc_id for r in engine.search_batch(["monads", "inverted index"], top_k=1)], ["3", "10"])
+        self.assertIs(VajraSearchOptimized, VajraSearch)
         par = VajraSearchParallel(corpus, max_workers=2)
         batch = par.search_batch(["category theory", "vector space"], top_k=2)
         self.assertEqual([b[0].doc_id for b in batch], [par.search("category theory", 1)[0].doc_id, par.search("vector space", 1)[0].doc_id])
@@ -169,6 +171,10 @@ class CompatTest(TempDirTest):
         self.assertEqual([r.document.id for r in loaded.search("monads functional programming", top_k=3)],
                          [r.document.id for r in top])
         self.assertEqual(loaded.get_document("3").title, corpus.get("3").title)
+        loaded.add_document(Document("42", "Monad transformers", "monads functional programming stacked"))
+        loaded.clear_cache()
+        self.assertIn("42", [r.document.id for r in loaded.search("monads functional programming", top_k=3)])
+        self.assertEqual(len(corpus.documents), 10)
 
     def test_embedders(self):
         pre = PrecomputedEmbeddingMorphism({"a": [1, 0], "b": [0, 1]})

@@ -28,6 +28,8 @@ class IndexTest(TempDirTest):
             ix.get_vector(5)
         self.assertIn(12, ix)
         self.assertNotIn(5, ix)
+        self.assertNotIn(-1, ix)
+        self.assertNotIn("12", ix)
         self.assertEqual(ix.delete([10, 5]), 1)
         self.assertEqual(len(ix), 299)
         path = self.path("ix.vjh")

@@ -10,6 +10,10 @@ Collection (documents, three search modes, durable on disk), HNSWIndex and FlatI
 (vectors with integer keys, numpy-friendly), Client (the same over a `vajra serve` HTTP
 server), and vajra.compat (the Vajra Search 0.2.1 names for people moving over). Errors are
 VajraError subclasses carrying the HTTP API's stable codes.
+
+The engine runs Go threads inside this process: they do not survive fork(), so use the
+"spawn" (or "forkserver") start method with multiprocessing, or import vajra only in the
+child processes.
 """
 
 from .client import Client, RemoteCollection

@@ -1,6 +1,7 @@
 """Standalone vector indexes over integer keys, for programs that keep their own documents."""
 
 import ctypes
+import numbers
 import os
 import threading
 import weakref
@@ -164,10 +165,11 @@ class _VectorIndex:
     def get_vector(self, key):
         """The vector stored under key (normalised under cosine); KeyError
         (DocumentNotFoundError) when absent."""
+        if isinstance(key, bool) or not isinstance(key, numbers.Integral) or not 0 <= key <= 0xFFFFFFFF:
+            raise error_for("document_not_found", "key %r is not in the index (keys are integers in [0, 2**32))" % (key,))
         out, addr = _buffers.new_floats(self.dim)
         found = ctypes.c_int32()
-        ks = _buffers.uint32_keys([key])
-        lib().check(lib().index_get(self._h, ks.keep[0][0], addr, self.dim, ctypes.addressof(found)))
+        lib().check(lib().index_get(self._h, int(key), addr, self.dim, ctypes.addressof(found)))
         if not found.value:
             raise error_for("document_not_found", "key %d is not in the index" % key)
         return out if _buffers.np is not None else list(out)
