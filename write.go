@@ -533,7 +533,8 @@ func (c *Collection) addVectors(batch []Document, labels []uint32) error {
 	}
 	// Upsert checked the batch before logging it; a replayed log may hold vectors that
 	// versions before the norm limit accepted, which AddLogged stores rather than leave the
-	// collection unopenable.
+	// collection unopenable. The batch is logged, so it is applied whole, without a
+	// context to stop it halfway: cancellation takes effect between writes.
 	if err := c.vec.AddLogged(context.Background(), labels, flat); err != nil {
 		return fmt.Errorf("%w: %w", ErrInvalidDocument, err)
 	}
