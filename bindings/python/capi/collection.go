@@ -23,6 +23,7 @@ type createOptions struct {
 		URL        string `json:"url"`
 		Dim        int    `json:"dim"`
 		APIKey     string `json:"api_key"`
+		ModelDir   string `json:"model_dir"`
 		TimeoutMS  int    `json:"timeout_ms"`
 		BatchSize  int    `json:"batch_size"`
 		MaxRetries int    `json:"max_retries"`
@@ -53,7 +54,7 @@ func (c createOptions) options() vajra.Options {
 	o := vajra.Options{K1: c.K1, B: c.B, TitleWeight: c.TitleWeight, Threads: c.Threads,
 		Sync: vajra.SyncPolicy(c.Sync), SnapshotBytes: c.SnapshotBytes}
 	if e := c.Embedder; e != nil {
-		o.Embedder = vajra.EmbedderOptions{Kind: e.Kind, Model: e.Model, URL: e.URL, Dim: e.Dim, APIKey: e.APIKey,
+		o.Embedder = vajra.EmbedderOptions{Kind: e.Kind, Model: e.Model, URL: e.URL, Dim: e.Dim, APIKey: e.APIKey, ModelDir: e.ModelDir,
 			Timeout: time.Duration(e.TimeoutMS) * time.Millisecond, BatchSize: e.BatchSize, MaxRetries: e.MaxRetries}
 	}
 	if v := c.Vector; v != nil {
@@ -74,6 +75,7 @@ type openOptions struct {
 	EmbedAPIKey string `json:"embed_api_key"`
 	Embedder    string `json:"embedder"`
 	EmbedModel  string `json:"embed_model"`
+	ModelDir    string `json:"embed_model_dir"`
 }
 
 // document is a document as it crosses the interface; vectors travel separately.
@@ -117,7 +119,7 @@ func vajra_collection_open(path *C.char, pathLen C.size_t, opts *C.char, optsLen
 		}
 	}
 	c, err := vajra.Open(goString(path, pathLen), vajra.OpenOptions{Threads: oo.Threads, Sync: vajra.SyncPolicy(oo.Sync),
-		EmbedURL: oo.EmbedURL, EmbedAPIKey: oo.EmbedAPIKey, Embedder: oo.Embedder, EmbedModel: oo.EmbedModel})
+		EmbedURL: oo.EmbedURL, EmbedAPIKey: oo.EmbedAPIKey, Embedder: oo.Embedder, EmbedModel: oo.EmbedModel, EmbedModelDir: oo.ModelDir})
 	if err != nil {
 		if errors.Is(err, vajra.ErrNotFound) {
 			err = withCode(codeNoCollection, err)
@@ -310,8 +312,9 @@ func vajra_collection_stats(h C.vajra_handle, out **C.char, outLen *C.size_t) (e
 	// The HTTP API's stats shape, plus what only an in-process caller can use.
 	return cError(putJSON(map[string]any{
 		"documents": s.Docs, "dimension": s.VectorDim, "modes": modes,
-		"embedder": map[string]any{"kind": o.Embedder.Kind, "model": o.Embedder.Model, "url": o.Embedder.URL, "dim": dim},
-		"terms":    s.Terms, "vectors": s.Vectors, "metric": s.VectorMetric, "profile": s.VectorProfile,
+		"embedder": map[string]any{"kind": o.Embedder.Kind, "model": o.Embedder.Model, "url": o.Embedder.URL,
+			"model_dir": o.Embedder.ModelDir, "dim": dim},
+		"terms": s.Terms, "vectors": s.Vectors, "metric": s.VectorMetric, "profile": s.VectorProfile,
 		"segments": s.Segments, "log_bytes": s.LogBytes, "generation": s.Generation,
 		"metadata_fields": nonNil(s.MetadataFields),
 		"dir":             s.Dir, "k1": s.K1, "b": s.B, "title_weight": s.TitleWeight,

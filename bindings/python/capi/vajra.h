@@ -37,9 +37,10 @@ vajra_error *vajra_version(char **out, size_t *out_len);
 /*
  * Collections: documents searchable three ways (lexical, vector, hybrid).
  * create: path_len 0 makes an in-memory collection. options is JSON:
- *   {"embedder": {"kind", "model", "url", "dim", "api_key"}, "vector": {"profile", "metric",
+ *   {"embedder": {"kind", "model", "url", "dim", "api_key", "model_dir"}, "vector": {"profile", "metric",
  *    "m", "ef_construction", "ef_search", "seed"}, "k1", "b", "title_weight", "threads", "sync"}
- * open: options {"threads", "sync", "embed_url", "embed_api_key", "embedder", "embed_model"}.
+ * open: options {"threads", "sync", "embed_url", "embed_api_key", "embedder", "embed_model",
+ * "embed_model_dir"}.
  */
 vajra_error *vajra_collection_create(char *path, size_t path_len, char *options, size_t options_len, vajra_handle *out);
 vajra_error *vajra_collection_open(char *path, size_t path_len, char *options, size_t options_len, vajra_handle *out);

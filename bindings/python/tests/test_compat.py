@@ -190,9 +190,13 @@ class CompatTest(TempDirTest):
         self.assertEqual(ident.apply([1, 2]), [1.0, 2.0])
         text = TextEmbeddingMorphism("hash", dim=32)
         self.assertEqual((text.dimension, len(text.embed("solar power"))), (32, 32))
-        with mock.patch.dict(os.environ, {"VAJRA_EMBED_URL": ""}):
-            with self.assertRaisesRegex(vajra.EmbedderError, "url="):
+        with mock.patch.dict(os.environ, {"VAJRA_EMBED_URL": "", "VAJRA_MODEL_DIR": ""}):
+            with self.assertRaisesRegex(vajra.EmbedderError, "model_dir="):
                 TextEmbeddingMorphism("all-MiniLM-L6-v2").embed("x")
+            # A folder without a model: a clear error from the engine's local embedder.
+            with self.assertRaises(vajra.VajraError) as cm:
+                TextEmbeddingMorphism("all-MiniLM-L6-v2", model_dir=self.tmp).embed("x")
+            self.assertIn(self.tmp, cm.exception.message)
         engine = VajraSearch(create_sample_corpus(), embedder=TextEmbeddingMorphism("hash"))
         self.assertEqual(len(engine.search("graph", top_k=2, mode="hybrid")), 2)
 

@@ -11,11 +11,11 @@ from ._requests import document_fields, search_request
 from .errors import error_for
 from .results import Document, Results
 
-_EMBEDDERS = ("none", "hash", "precomputed", "openai")
+_EMBEDDERS = ("none", "hash", "local", "precomputed", "openai")
 
 
 def _create_options(embedder, profile, metric, dim, model, url, api_key, seed, m, ef_construction,
-                    ef_search, k1, b, title_weight, threads, sync, analysis):
+                    ef_search, k1, b, title_weight, threads, sync, analysis, model_dir=None):
     o = {}
     e = {}
     if isinstance(embedder, dict):
@@ -24,7 +24,7 @@ def _create_options(embedder, profile, metric, dim, model, url, api_key, seed, m
         if embedder not in _EMBEDDERS:
             raise error_for("invalid_field", "embedder: want one of %s or a dict, got %r" % (", ".join(_EMBEDDERS), embedder))
         e["kind"] = embedder
-    for k, v in (("dim", dim), ("model", model), ("url", url), ("api_key", api_key)):
+    for k, v in (("dim", dim), ("model", model), ("url", url), ("api_key", api_key), ("model_dir", model_dir)):
         if v is not None:
             e[k] = v
     if e:
@@ -61,19 +61,20 @@ class Collection:
 
     @classmethod
     def create(cls, path, embedder=None, profile=None, *, metric=None, dim=None, model=None, url=None,
-               api_key=None, seed=None, m=None, ef_construction=None, ef_search=None, k1=None, b=None,
-               title_weight=None, threads=None, sync=None, analysis=None):
+               api_key=None, model_dir=None, seed=None, m=None, ef_construction=None, ef_search=None, k1=None,
+               b=None, title_weight=None, threads=None, sync=None, analysis=None):
         """Creates a collection in the directory path (made if missing).
 
         embedder: None or "none" (lexical only), "hash" (built in, offline; ``dim`` defaults
-        to 384), "precomputed" (vectors come with the documents), "openai" (an
+        to 384), "local" (a sentence-transformers BERT model folder, ``model_dir``, run in
+        the engine), "precomputed" (vectors come with the documents), "openai" (an
         OpenAI-compatible /v1/embeddings service at ``url`` with ``model``), or a dict with
         those keys. profile: "quality" (default), "fast" or "instant"; metric "cosine"
         (default), "l2" or "ip". k1, b and title_weight tune BM25; sync "always" (default:
         an acknowledged write survives power loss) or "never".
         Raises CollectionExistsError when path already holds a collection."""
         o = _create_options(embedder, profile, metric, dim, model, url, api_key, seed, m, ef_construction,
-                            ef_search, k1, b, title_weight, threads, sync, analysis)
+                            ef_search, k1, b, title_weight, threads, sync, analysis, model_dir)
         p, pn = utf8(os.fspath(path), "path")
         if pn == 0:
             raise error_for("invalid_field", "path: empty (use Collection.in_memory() for a collection without files)")
@@ -88,7 +89,7 @@ class Collection:
                             options.pop("seed", None), options.pop("m", None), options.pop("ef_construction", None),
                             options.pop("ef_search", None), options.pop("k1", None), options.pop("b", None),
                             options.pop("title_weight", None), options.pop("threads", None), None,
-                            options.pop("analysis", None))
+                            options.pop("analysis", None), options.pop("model_dir", None))
         if options:
             raise TypeError("in_memory() got unexpected keyword arguments: %s" % ", ".join(sorted(options)))
         ob = dumps(o, "options")
@@ -96,14 +97,14 @@ class Collection:
 
     @classmethod
     def open(cls, path, *, threads=None, sync=None, embed_url=None, embed_api_key=None, embedder=None,
-             embed_model=None):
+             embed_model=None, embed_model_dir=None):
         """Opens the collection in path, replaying its log. embedder and embed_model, when
         given, must match the collection's (a guard against comparing unrelated vectors).
         Raises CollectionNotFoundError, CorruptError, or LockedError when another process has
         it open."""
         o = {k: v for k, v in (("threads", threads), ("sync", sync), ("embed_url", embed_url),
                                ("embed_api_key", embed_api_key), ("embedder", embedder),
-                               ("embed_model", embed_model)) if v is not None}
+                               ("embed_model", embed_model), ("embed_model_dir", embed_model_dir)) if v is not None}
         p, pn = utf8(os.fspath(path), "path")
         ob = dumps(o, "options")
         return cls(lib().call_handle("collection_open", p, pn, ob, len(ob)), os.fspath(path))

@@ -410,15 +410,20 @@ class IdentityEmbeddingMorphism(EmbeddingMorphism):
 
 
 class TextEmbeddingMorphism(EmbeddingMorphism):
-    """Text embeddings from the engine's embedders. model_name "hash" is the built-in hashing
-    embedder (offline, deterministic, ``dim`` 384 by default). Any other model is served by
-    an OpenAI-compatible /v1/embeddings endpoint given by ``url`` (or the VAJRA_EMBED_URL
-    environment variable): Ollama, llama.cpp, vLLM or TEI serving all-MiniLM-L6-v2, for
-    instance. There is no sentence-transformers inside this package."""
+    """Text embeddings from the engine's embedders, in place of sentence-transformers:
 
-    def __init__(self, model_name="all-MiniLM-L6-v2", normalize=True, device=None, url=None, api_key=None, dim=None):
+    - ``model_dir`` (or the VAJRA_MODEL_DIR environment variable): a sentence-transformers
+      BERT model folder, such as all-MiniLM-L6-v2's, run by the engine itself (no PyTorch);
+    - ``url`` (or VAJRA_EMBED_URL): an OpenAI-compatible /v1/embeddings server serving
+      model_name (Ollama, llama.cpp, vLLM, TEI);
+    - model_name "hash": the built-in hashing embedder (offline, deterministic, ``dim`` 384
+      by default)."""
+
+    def __init__(self, model_name="all-MiniLM-L6-v2", normalize=True, device=None, url=None, api_key=None, dim=None,
+                 model_dir=None):
         self.model_name = model_name
         self.normalize = normalize
+        self.model_dir = model_dir or os.environ.get("VAJRA_MODEL_DIR")
         self.url = url or os.environ.get("VAJRA_EMBED_URL")
         self.api_key = api_key
         self.dim = dim
@@ -428,9 +433,12 @@ class TextEmbeddingMorphism(EmbeddingMorphism):
     def embedder_options(self):
         if self.model_name == "hash":
             return {"kind": "hash", "dim": self.dim or 384}
+        if self.model_dir:
+            return {"kind": "local", "model_dir": self.model_dir}
         if not self.url:
-            raise error_for("embedder_failed", "model %r needs an OpenAI-compatible embeddings server: pass url= "
-                            "or set VAJRA_EMBED_URL (or use model_name=\"hash\" for the built-in embedder)" % self.model_name)
+            raise error_for("embedder_failed", "model %r needs its model folder (model_dir= or VAJRA_MODEL_DIR) or an "
+                            "OpenAI-compatible embeddings server (url= or VAJRA_EMBED_URL); model_name=\"hash\" is "
+                            "the built-in embedder" % self.model_name)
         o = {"kind": "openai", "model": self.model_name, "url": self.url}
         if self.api_key:
             o["api_key"] = self.api_key
