@@ -51,7 +51,7 @@ type BackupInfo struct {
 // back into a collection. It first publishes a snapshot (an on-disk collection with unsaved
 // writes gets one, as Flush does; an in-memory one is encoded the same way), so the archive
 // holds every write acknowledged before Backup was called and none after. Writes wait while
-// the archive is written; searches go on.
+// the archive is written; searches go on. A read-only collection backs up the state it holds.
 func (c *Collection) Backup(ctx context.Context, w io.Writer) (BackupInfo, error) {
 	c.writeMu.Lock()
 	defer c.writeMu.Unlock()
@@ -59,7 +59,9 @@ func (c *Collection) Backup(ctx context.Context, w io.Writer) (BackupInfo, error
 		return BackupInfo{}, err
 	}
 	src := c
-	if c.dir == "" {
+	// A read-only collection may hold a state its directory no longer has (a writer moved on,
+	// removing files): back up what it holds, as for one in memory.
+	if c.dir == "" || c.readOnly.Load() {
 		shadow, err := c.memorySnapshotLocked()
 		if err != nil {
 			return BackupInfo{}, fmt.Errorf("backup: %w", err)

@@ -231,3 +231,43 @@ func FuzzRestore(f *testing.F) {
 		}
 	})
 }
+
+// TestBackupReadOnly backs up a read-only collection while its writer moves on and snapshots
+// (removing the files the reader was opened on): the archive holds what the reader holds.
+func TestBackupReadOnly(t *testing.T) {
+	ctx := context.Background()
+	root := t.TempDir()
+	dir := filepath.Join(root, "src")
+	w, err := Create(dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	if _, err := w.Upsert(ctx, sampleDocs[:3]); err != nil {
+		t.Fatal(err)
+	}
+	r, err := Open(dir, OpenOptions{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	if _, err := w.Upsert(ctx, sampleDocs[3:]); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	data, _ := backupBytes(t, r)
+	copyDir := filepath.Join(root, "copy")
+	if _, err := Restore(ctx, bytes.NewReader(data), copyDir); err != nil {
+		t.Fatal(err)
+	}
+	c, err := Open(copyDir, OpenOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if got, want := c.IDs(), r.IDs(); !reflect.DeepEqual(got, want) {
+		t.Fatalf("restored %v, the reader holds %v", got, want)
+	}
+}
