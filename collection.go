@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"sync"
 	"sync/atomic"
 
@@ -246,12 +245,6 @@ func (c *Collection) Close() error {
 
 // Dir returns the collection's directory ("" for an in-memory collection).
 func (c *Collection) Dir() string { return c.dir }
-
-// exists reports whether path exists on the OS file system.
-func exists(path string) bool {
-	_, err := os.Stat(path)
-	return err == nil
-}
 
 // ctxErr reports a cancelled context as an error wrapping ctx.Err().
 func ctxErr(ctx context.Context) error {

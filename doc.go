@@ -12,6 +12,15 @@
 // documents and indexes with an atomic rename. Open replays the log on top of the newest
 // snapshot. Searches may run concurrently with each other and with writes.
 //
+// One writer, many readers. Open for writing takes the collection's lock: a second writer, in
+// this process or another, fails with ErrLocked, and the error names the process that holds
+// it. OpenOptions.ReadOnly opens without the lock, beside a writer, as of that moment, and
+// changes nothing on disk; Check does the same. Build fills a new collection in memory and
+// writes it only when complete; Rebuild does so in place of an existing collection, under its
+// lock, switching from the old files to the new ones with one atomic rename, so the directory
+// always holds one complete collection. Create, Build, Rebuild and Remove refuse, and never
+// change, a path that holds anything but a collection (ErrNotCollection).
+//
 // The lexical side analyses text with Unicode word segmentation, case folding, an English stop
 // list and Snowball stemming, and ranks with BM25 (title and content combined BM25F-style).
 // The vector side embeds text with the collection's embedder (a built-in hashing embedder, an

@@ -2,10 +2,8 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
-	"strings"
 	"time"
 
 	"github.com/vajrasearch/vajra"
@@ -19,7 +17,7 @@ func runIndex(ctx context.Context, u *ui, args []string) error {
 	src.register(fs, false)
 	fs.StringVar(&out, "o", "", "collection directory to write")
 	fs.StringVar(&out, "out", "", "same as -o")
-	fs.BoolVar(&force, "force", false, "replace an existing collection at -o")
+	fs.BoolVar(&force, "force", false, "replace an existing collection at -o (never anything else; refused while it is open for writing)")
 	fs.Usage = func() {
 		fmt.Fprintln(u.err, "Usage: vajra index -c CORPUS -o DIR [--embedder none|hash|openai] [--profile quality|fast|instant]")
 		fs.PrintDefaults()
@@ -33,46 +31,31 @@ func runIndex(ctx context.Context, u *ui, args []string) error {
 	if fs.NArg() > 0 {
 		return usagef("unexpected arguments %q", fs.Args())
 	}
-	if exists(filepath.Join(out, "MANIFEST")) && !force {
-		return fmt.Errorf("%s already holds a collection (use --force to replace it, or 'vajra add' to add to it)", out)
-	}
 	start := time.Now()
-	docs, rep, err := vajra.LoadDocuments(ctx, src.corpus, vajra.LoadOptions{SkipBad: src.skipBad, Check: vajra.CheckDocument})
-	if err != nil {
+	// The library builds the collection in memory and puts it in place only when complete,
+	// under the lock of any collection it replaces: an interrupted or failed run leaves out as
+	// it was, a collection open elsewhere is not replaced, and nothing but a collection is.
+	fill := func(ctx context.Context, c *vajra.Collection) error {
+		docs, rep, err := vajra.LoadDocuments(ctx, src.corpus, vajra.LoadOptions{SkipBad: src.skipBad, Check: vajra.CheckDocument})
+		if err != nil {
+			return err
+		}
+		reportLoad(u, rep)
+		return upsertWithProgress(ctx, u, c, docs, "indexing")
+	}
+	build := vajra.Build
+	if force {
+		build = vajra.Rebuild
+	}
+	c, err := build(ctx, out, src.options(false), fill)
+	switch {
+	case errors.Is(err, vajra.ErrExists):
+		return fmt.Errorf("%s already holds a collection (use --force to replace it, or 'vajra add' to add to it)", out)
+	case err != nil:
 		return err
-	}
-	reportLoad(u, rep)
-	// Build next to the target and move it into place only when complete, so an interrupted
-	// or failed run never leaves a half-built collection where a good one was.
-	tmp := fmt.Sprintf("%s.tmp-%d", strings.TrimRight(out, "/"), os.Getpid())
-	o := src.options(false)
-	o.Sync = vajra.SyncNever
-	c, err := vajra.Create(tmp, o)
-	if err != nil {
-		return err
-	}
-	fail := func(err error) error {
-		c.Close()
-		os.RemoveAll(tmp)
-		return err
-	}
-	if err := upsertWithProgress(ctx, u, c, docs, "indexing"); err != nil {
-		return fail(err)
-	}
-	if err := c.Flush(); err != nil {
-		return fail(err)
 	}
 	st := c.Stats()
 	if err := c.Close(); err != nil {
-		os.RemoveAll(tmp)
-		return err
-	}
-	if err := syncTree(tmp); err != nil {
-		os.RemoveAll(tmp)
-		return err
-	}
-	if err := replaceDir(tmp, out); err != nil {
-		os.RemoveAll(tmp)
 		return err
 	}
 	size := dirSize(out)
@@ -80,32 +63,5 @@ func runIndex(ctx context.Context, u *ui, args []string) error {
 	if st.Embedder != "" {
 		fmt.Fprintf(u.out, "vectors: %d × %d (%s, %s profile)\n", st.Vectors, st.VectorDim, st.Embedder, st.VectorProfile)
 	}
-	return nil
-}
-
-// replaceDir moves the finished collection tmp to out, replacing an existing out.
-func replaceDir(tmp, out string) error {
-	if !exists(out) {
-		return os.Rename(tmp, out)
-	}
-	old := fmt.Sprintf("%s.old-%d", strings.TrimRight(out, "/"), os.Getpid())
-	if err := os.Rename(out, old); err != nil {
-		return err
-	}
-	if err := os.Rename(tmp, out); err != nil {
-		os.Rename(old, out)
-		return err
-	}
-	return os.RemoveAll(old)
-}
-
-// syncTree fsyncs a directory after a rename, so the new name is durable.
-func syncTree(dir string) error {
-	d, err := os.Open(filepath.Dir(filepath.Clean(dir)))
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	d.Sync()
 	return nil
 }

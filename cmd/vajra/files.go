@@ -16,9 +16,3 @@ func dirSize(dir string) int64 {
 	})
 	return n
 }
-
-// exists reports whether path can be stat'ed.
-func exists(path string) bool {
-	_, err := os.Stat(path)
-	return err == nil
-}

@@ -14,6 +14,8 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+
+	"github.com/vajrasearch/vajra"
 )
 
 // Exit codes.
@@ -94,6 +96,9 @@ func runWith(u *ui, args []string) int {
 		return exitUsage
 	}
 	u.errorf("%v", err)
+	if errors.Is(err, vajra.ErrLocked) {
+		fmt.Fprintln(u.err, "another process has the collection open for writing; 'vajra search' and 'vajra check' work meanwhile")
+	}
 	return exitError
 }
 

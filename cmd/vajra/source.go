@@ -93,8 +93,9 @@ func (s *sourceFlags) open(ctx context.Context, u *ui, wantVectors bool) (*vajra
 		return nil, "", usagef("give -i (a collection) or -c (a corpus), not both")
 	}
 	if s.index != "" {
+		// Read-only: searching needs no lock, so it works while another process writes.
 		c, err := vajra.Open(s.index, vajra.OpenOptions{EmbedURL: s.embedURL, EmbedAPIKey: apiKey(), Threads: s.threads,
-			Embedder: s.embedder, EmbedModel: s.embedModel})
+			Embedder: s.embedder, EmbedModel: s.embedModel, ReadOnly: true})
 		if err != nil {
 			return nil, "", err
 		}
