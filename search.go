@@ -132,17 +132,7 @@ type Results struct {
 
 // MarshalJSON writes Took as "took_ms", and empty lists as [] rather than null.
 func (r Results) MarshalJSON() ([]byte, error) {
-	type plain Results
-	if r.Hits == nil {
-		r.Hits = []Hit{}
-	}
-	if r.Terms == nil {
-		r.Terms = []string{}
-	}
-	return json.Marshal(struct {
-		plain
-		TookMS float64 `json:"took_ms"`
-	}{plain(r), float64(r.Took.Nanoseconds()) / 1e6})
+	return r.appendJSON(make([]byte, 0, 256+512*len(r.Hits)))
 }
 
 // UnmarshalJSON reads what MarshalJSON writes.

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strconv"
 
 	"github.com/vajrasearch/vajra"
 )
@@ -235,14 +236,24 @@ func readBody(r io.Reader) ([]byte, *Error) {
 	return b, nil
 }
 
-// writeJSON sends v as JSON.
+// writeJSON sends v as JSON. A json.Marshaler's output is sent as it is: encoding/json would
+// validate and compact it again, which costs as much as encoding search results.
 func writeJSON(w http.ResponseWriter, status int, v any) *Error {
-	b, err := json.Marshal(v)
+	var b []byte
+	var err error
+	if m, ok := v.(json.Marshaler); ok {
+		b, err = m.MarshalJSON()
+	} else {
+		b, err = json.Marshal(v)
+	}
 	if err != nil {
 		return errorf(vajra.CodeInternal, "", "encode the response: %v", err)
 	}
-	w.Header().Set("Content-Type", "application/json")
+	b = append(b, '\n')
+	h := w.Header()
+	h.Set("Content-Type", "application/json")
+	h.Set("Content-Length", strconv.Itoa(len(b)))
 	w.WriteHeader(status)
-	w.Write(append(b, '\n'))
+	w.Write(b)
 	return nil
 }

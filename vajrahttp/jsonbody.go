@@ -8,7 +8,9 @@ import (
 	"io"
 	"math"
 	"slices"
+	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/vajrasearch/vajra"
 )
@@ -17,25 +19,120 @@ import (
 // at fault and members nobody read are reported as unknown.
 type object struct {
 	path    string
-	members map[string]json.RawMessage
-	used    map[string]bool
+	members []member
+	asked   []string // every key looked up: the known ones
+}
+
+type member struct {
+	key  string
+	raw  []byte
+	used bool
 }
 
 // parseObject reads data as one JSON object (and nothing after it). path names it in errors
 // ("" for a request body).
 func parseObject(data []byte, path string) (*object, *Error) {
+	if !json.Valid(data) {
+		return nil, invalidJSON(data, path)
+	}
+	members, ok := splitObject(data)
+	if !ok {
+		var v any
+		json.Unmarshal(data, &v)
+		if v == nil {
+			return nil, errorf(vajra.CodeInvalidField, path, "%s: expected an object, found null", orBody(path))
+		}
+		return nil, errorf(vajra.CodeInvalidField, path, "%s: expected an object, found %s", orBody(path), kindOf(data))
+	}
+	return &object{path: path, members: members}, nil
+}
+
+// invalidJSON describes why data is not one JSON value.
+func invalidJSON(data []byte, path string) *Error {
 	dec := json.NewDecoder(bytes.NewReader(data))
-	var members map[string]json.RawMessage
-	if err := dec.Decode(&members); err != nil {
-		return nil, jsonError(err, path, "an object")
+	var v any
+	if err := dec.Decode(&v); err != nil {
+		return jsonError(err, path, "an object")
 	}
-	if members == nil {
-		return nil, errorf(vajra.CodeInvalidField, path, "%s: expected an object, found null", orBody(path))
+	return errorf(vajra.CodeBadJSON, path, "unexpected data after the JSON value at byte %d", dec.InputOffset())
+}
+
+// splitObject splits valid JSON holding one object into its members; ok is false when the
+// value is not an object. Keys with escapes are unquoted; values stay raw.
+func splitObject(data []byte) (members []member, ok bool) {
+	i := skipWS(data, 0)
+	if i >= len(data) || data[i] != '{' {
+		return nil, false
 	}
-	if _, err := dec.Token(); err != io.EOF {
-		return nil, errorf(vajra.CodeBadJSON, path, "unexpected data after the JSON object at byte %d", dec.InputOffset())
+	i = skipWS(data, i+1)
+	if data[i] == '}' {
+		return []member{}, true
 	}
-	return &object{path: path, members: members, used: map[string]bool{}}, nil
+	for {
+		end := skipValue(data, i)
+		key := data[i+1 : end-1]
+		var k string
+		if bytes.IndexByte(key, '\\') >= 0 || !utf8.Valid(key) {
+			json.Unmarshal(data[i:end], &k)
+		} else {
+			k = string(key)
+		}
+		i = skipWS(data, skipWS(data, end)+1) // past the colon
+		vend := skipValue(data, i)
+		members = append(members, member{key: k, raw: data[i:vend]})
+		i = skipWS(data, vend)
+		if data[i] == '}' {
+			return members, true
+		}
+		i = skipWS(data, i+1) // past the comma
+	}
+}
+
+func skipWS(data []byte, i int) int {
+	for i < len(data) && (data[i] == ' ' || data[i] == '\t' || data[i] == '\n' || data[i] == '\r') {
+		i++
+	}
+	return i
+}
+
+// skipValue returns the end of the valid JSON value starting at i.
+func skipValue(data []byte, i int) int {
+	switch data[i] {
+	case '"':
+		for j := i + 1; j < len(data); j++ {
+			switch data[j] {
+			case '\\':
+				j++
+			case '"':
+				return j + 1
+			}
+		}
+		return len(data)
+	case '{', '[':
+		depth := 0
+		for j := i; j < len(data); j++ {
+			switch data[j] {
+			case '{', '[':
+				depth++
+			case '}', ']':
+				depth--
+				if depth == 0 {
+					return j + 1
+				}
+			case '"':
+				j = skipValue(data, j) - 1
+			}
+		}
+		return len(data)
+	}
+	j := i
+	for ; j < len(data); j++ {
+		switch data[j] {
+		case ',', '}', ']', ' ', '\t', '\n', '\r':
+			return j
+		}
+	}
+	return j
 }
 
 func orBody(path string) string {
@@ -64,11 +161,18 @@ func jsonError(err error, path, want string) *Error {
 
 func (o *object) field(key string) string { return joinPath(o.path, key) }
 
-// take returns the raw value of key, marking it read; a null value counts as absent.
+// take returns the raw value of key (its last occurrence), marking it read; a null value
+// counts as absent.
 func (o *object) take(key string) (json.RawMessage, bool) {
-	o.used[key] = true
-	raw, ok := o.members[key]
-	if !ok || string(bytes.TrimSpace(raw)) == "null" {
+	o.asked = append(o.asked, key)
+	var raw []byte
+	for i := range o.members {
+		if o.members[i].key == key {
+			o.members[i].used = true
+			raw = o.members[i].raw
+		}
+	}
+	if raw == nil || string(raw) == "null" {
 		return nil, false
 	}
 	return raw, true
@@ -104,6 +208,10 @@ func (o *object) str(key string, dst *string) *Error {
 	if !ok {
 		return nil
 	}
+	if len(raw) >= 2 && raw[0] == '"' && bytes.IndexByte(raw, '\\') < 0 && utf8.Valid(raw) {
+		*dst = string(raw[1 : len(raw)-1])
+		return nil
+	}
 	if err := json.Unmarshal(raw, dst); err != nil {
 		return o.typeError(key, "a string", raw)
 	}
@@ -115,7 +223,12 @@ func (o *object) boolean(key string, dst *bool) *Error {
 	if !ok {
 		return nil
 	}
-	if err := json.Unmarshal(raw, dst); err != nil {
+	switch string(raw) {
+	case "true":
+		*dst = true
+	case "false":
+		*dst = false
+	default:
 		return o.typeError(key, "true or false", raw)
 	}
 	return nil
@@ -127,8 +240,8 @@ func (o *object) number(key string, dst *float64) (bool, *Error) {
 	if !ok {
 		return false, nil
 	}
-	var f float64
-	if err := json.Unmarshal(raw, &f); err != nil || math.IsInf(f, 0) {
+	f, err := strconv.ParseFloat(string(raw), 64)
+	if kindOf(raw) != "a number" || err != nil || math.IsInf(f, 0) {
 		if kindOf(raw) == "a number" {
 			return false, errorf(vajra.CodeInvalidField, o.field(key), "%s: number %s is out of range", o.field(key), raw)
 		}
@@ -169,21 +282,19 @@ func (o *object) object(key string) (*object, *Error) {
 
 // done reports the first member (in name order) that nobody read.
 func (o *object) done() *Error {
-	var unknown []string
-	for k := range o.members {
-		if !o.used[k] {
-			unknown = append(unknown, k)
+	var unknown, known []string
+	for _, m := range o.members {
+		if !m.used {
+			unknown = append(unknown, m.key)
 		}
 	}
 	if len(unknown) == 0 {
 		return nil
 	}
 	slices.Sort(unknown)
-	known := make([]string, 0, len(o.used))
-	for k := range o.used {
-		known = append(known, k)
-	}
+	known = slices.Clone(o.asked)
 	slices.Sort(known)
+	known = slices.Compact(known)
 	return errorf(vajra.CodeUnknownField, o.field(unknown[0]), "unknown field %q in %s (known: %s)",
 		unknown[0], orBody(o.path), strings.Join(known, ", "))
 }

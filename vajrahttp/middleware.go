@@ -1,7 +1,6 @@
 package vajrahttp
 
 import (
-	"context"
 	"crypto/subtle"
 	"fmt"
 	"log/slog"
@@ -14,19 +13,20 @@ import (
 	"github.com/vajrasearch/vajra"
 )
 
-// requestInfo is what the outer layer learns from the inner ones, for the log line and the
-// metrics.
-type requestInfo struct {
-	route string
-}
-
-type infoKey struct{}
-
-// recorder remembers the status and size of a response.
+// recorder remembers the status and size of a response, and the route that answered it, for
+// the log line and the metrics.
 type recorder struct {
 	http.ResponseWriter
 	status int
 	bytes  int64
+	route  string
+}
+
+// setRoute records the route answering a request on its recorder.
+func setRoute(w http.ResponseWriter, route string) {
+	if rec, ok := w.(*recorder); ok {
+		rec.route = route
+	}
 }
 
 func (w *recorder) WriteHeader(code int) {
@@ -55,8 +55,6 @@ func (w *recorder) Flush() { http.NewResponseController(w.ResponseWriter).Flush(
 func (s *Server) front(mux *http.ServeMux) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
-		info := &requestInfo{}
-		r = r.WithContext(context.WithValue(r.Context(), infoKey{}, info))
 		rec := &recorder{ResponseWriter: w}
 		defer func() {
 			if p := recover(); p != nil {
@@ -68,13 +66,13 @@ func (s *Server) front(mux *http.ServeMux) http.Handler {
 					writeProblem(rec, r, errorf(vajra.CodeInternal, "", "internal error: the server recovered from a bug while answering; it is logged"))
 				}
 			}
-			s.finish(r, rec, info, time.Since(start))
+			s.finish(r, rec, time.Since(start))
 		}()
 		if s.cors(rec, r) {
 			return
 		}
 		if e := checkPath(r); e != nil {
-			info.route = "invalid path"
+			rec.route = "invalid path"
 			writeProblem(rec, r, e)
 			return
 		}
@@ -83,7 +81,7 @@ func (s *Server) front(mux *http.ServeMux) http.Handler {
 			// The mux's own 404 or 405: keep its Allow header, answer with a problem.
 			probe := &headerOnly{h: http.Header{}}
 			h.ServeHTTP(probe, r)
-			info.route = "unmatched"
+			rec.route = "unmatched"
 			if probe.status == http.StatusMethodNotAllowed {
 				allow := strings.Split(probe.h.Get("Allow"), ", ")
 				writeProblem(rec, r, methodNotAllowed(rec, r, allow))
@@ -107,12 +105,12 @@ func (w *headerOnly) Write(b []byte) (int, error) { return len(b), nil }
 func (w *headerOnly) WriteHeader(code int)        { w.status = code }
 
 // finish logs the request on one line and counts it.
-func (s *Server) finish(r *http.Request, rec *recorder, info *requestInfo, d time.Duration) {
+func (s *Server) finish(r *http.Request, rec *recorder, d time.Duration) {
 	status := rec.status
 	if status == 0 {
 		status = http.StatusOK
 	}
-	route := info.route
+	route := rec.route
 	if route == "" {
 		route = "unmatched"
 	}
@@ -160,9 +158,7 @@ func pathError(p, msg string) *Error {
 // wrap applies a route's authentication, body limit and loading wait around its handler.
 func (s *Server) wrap(rt route) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if info, ok := r.Context().Value(infoKey{}).(*requestInfo); ok {
-			info.route = rt.pattern
-		}
+		setRoute(w, rt.pattern)
 		if e := s.authorize(r, rt.access); e != nil {
 			writeProblem(w, r, e)
 			return

@@ -35,5 +35,5 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request) *Error {
 		}
 		return pe
 	}
-	return writeJSON(w, http.StatusOK, res)
+	return writeJSON(w, http.StatusOK, *res)
 }
