@@ -12,7 +12,7 @@ import (
 
 func runBench(ctx context.Context, u *ui, args []string) error {
 	if len(args) == 0 {
-		return usagef("bench needs a kind: lexical, vector, hybrid, http or soak")
+		return usagef("bench needs a kind: lexical, vector, hybrid, embed, http or soak")
 	}
 	switch args[0] {
 	case "lexical":
@@ -21,13 +21,15 @@ func runBench(ctx context.Context, u *ui, args []string) error {
 		return benchVector(ctx, u, args[1:])
 	case "hybrid":
 		return benchHybrid(ctx, u, args[1:])
+	case "embed":
+		return benchEmbed(ctx, u, args[1:])
 	case "http":
 		return benchHTTP(ctx, u, args[1:])
 	case "soak":
 		return benchSoak(ctx, u, args[1:])
 	case "-h", "--help", "-help":
-		fmt.Fprintln(u.err, "Usage: vajra bench lexical|vector|hybrid|http|soak [flags] (vajra bench KIND -h for flags)")
+		fmt.Fprintln(u.err, "Usage: vajra bench lexical|vector|hybrid|embed|http|soak [flags] (vajra bench KIND -h for flags)")
 		return nil
 	}
-	return usagef("unknown bench kind %q (want lexical, vector, hybrid, http or soak)", args[0])
+	return usagef("unknown bench kind %q (want lexical, vector, hybrid, embed, http or soak)", args[0])
 }

@@ -20,7 +20,7 @@ func benchHybrid(ctx context.Context, u *ui, args []string) error {
 	var ef, candidates int
 	src.register(fs, false)
 	tf.register(fs)
-	fs.StringVar(&vecDir, "vectors", "", "vectors aligned with the corpus and queries (else --embedder hash)")
+	fs.StringVar(&vecDir, "vectors", "", "vectors aligned with the corpus and queries (else the --embedder, hash by default)")
 	intVar(fs, &ef, "ef", 100, 1, anyInt, "HNSW search ef")
 	intVar(fs, &candidates, "candidates", 100, 1, anyInt, "hybrid: candidates per side")
 	if err := parseFlags(fs, args); err != nil {
@@ -30,7 +30,7 @@ func benchHybrid(ctx context.Context, u *ui, args []string) error {
 	if err != nil {
 		return err
 	}
-	if vecDir == "" && src.embedder == "" {
+	if vecDir == "" && src.embedderKind() == "" {
 		src.embedder = vajra.EmbedderHash
 	}
 	threads := src.threads
@@ -40,7 +40,10 @@ func benchHybrid(ctx context.Context, u *ui, args []string) error {
 	src.threads = threads
 
 	// Lexical-only build.
-	lo := src.options(false)
+	lo, err := src.options(false)
+	if err != nil {
+		return err
+	}
 	lo.Embedder = vajra.EmbedderOptions{Kind: vajra.EmbedderNone}
 	start := time.Now()
 	lexOnly, err := vajra.New(lo)
@@ -81,7 +84,11 @@ func benchHybrid(ctx context.Context, u *ui, args []string) error {
 			docVecs = append(docVecs, doc.Vector...)
 		}
 	} else {
-		vs, err := embedParallel(ctx, c, texts, threads)
+		callers := threads
+		if src.embedderKind() == vajra.EmbedderLocal {
+			callers = 1 // the local model spreads each call over the threads itself
+		}
+		vs, err := embedParallel(ctx, c, texts, callers)
 		if err != nil {
 			return err
 		}
@@ -229,7 +236,8 @@ func benchHybrid(ctx context.Context, u *ui, args []string) error {
 		if vecDir != "" {
 			rec["variant"] = "precomputed vectors"
 		} else {
-			rec["variant"] = "hash embedder"
+			rec["variant"] = src.embedderKind() + " embedder"
+			rec["embedder"] = st.Embedder
 		}
 		if err := emit(u, tf.json, rec); err != nil {
 			return err

@@ -27,7 +27,10 @@ func benchLexical(ctx context.Context, u *ui, args []string) error {
 	if threads <= 0 {
 		threads = runtime.GOMAXPROCS(0)
 	}
-	o := src.options(false)
+	o, err := src.options(false)
+	if err != nil {
+		return err
+	}
 	o.Threads = threads
 	stopProfile, err := startCPUProfile(tf.cpuprofile)
 	if err != nil {

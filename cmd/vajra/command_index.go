@@ -19,7 +19,7 @@ func runIndex(ctx context.Context, u *ui, args []string) error {
 	fs.StringVar(&out, "out", "", "same as -o")
 	fs.BoolVar(&force, "force", false, "replace an existing collection at -o (never anything else; refused while it is open for writing)")
 	fs.Usage = func() {
-		fmt.Fprintln(u.err, "Usage: vajra index -c CORPUS -o DIR [--embedder none|hash|openai] [--profile quality|fast|instant]")
+		fmt.Fprintln(u.err, "Usage: vajra index -c CORPUS -o DIR [--embedder none|hash|local|openai] [--model DIR] [--profile quality|fast|instant]")
 		fs.PrintDefaults()
 	}
 	if err := parseFlags(fs, args); err != nil {
@@ -30,6 +30,10 @@ func runIndex(ctx context.Context, u *ui, args []string) error {
 	}
 	if fs.NArg() > 0 {
 		return usagef("unexpected arguments %q", fs.Args())
+	}
+	o, err := src.options(false)
+	if err != nil {
+		return err
 	}
 	start := time.Now()
 	// The library builds the collection in memory and puts it in place only when complete,
@@ -47,7 +51,7 @@ func runIndex(ctx context.Context, u *ui, args []string) error {
 	if force {
 		build = vajra.Rebuild
 	}
-	c, err := build(ctx, out, src.options(false), fill)
+	c, err := build(ctx, out, o, fill)
 	switch {
 	case errors.Is(err, vajra.ErrExists):
 		return fmt.Errorf("%s already holds a collection (use --force to replace it, or 'vajra add' to add to it)", out)

@@ -12,7 +12,10 @@ import (
 func buildForSet(ctx context.Context, u *ui, set *textSet, src *sourceFlags, qf *queryFlags, vecDir string) (*vajra.Collection, map[string][]float32, error) {
 	var qvecs map[string][]float32
 	docs := set.docs
-	o := src.options(qf.wantsVectors())
+	o, err := src.options(qf.wantsVectors())
+	if err != nil {
+		return nil, nil, err
+	}
 	if vecDir != "" {
 		dv, qv, _, metric, err := alignedVectors(vecDir, set)
 		if err != nil {

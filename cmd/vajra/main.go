@@ -50,7 +50,8 @@ func commands() []command {
 		{"serve", "serve collections over HTTP: the JSON API and the web UI", runServe},
 		{"restore", "restore a collection from a snapshot archive", runRestore},
 		{"eval", "evaluate retrieval quality on a BEIR dataset", runEval},
-		{"bench", "measure build time, latency and quality (lexical | vector | hybrid | http | soak)", runBench},
+		{"embed", "print the embedding of each line of standard input (local transformer model)", runEmbed},
+		{"bench", "measure build time, latency and quality (lexical | vector | hybrid | embed | http | soak)", runBench},
 		{"gen", "generate benchmark data (vectors: clustered TEXMEX set with ground truth | corpus)", runGen},
 		{"version", "print the version", runVersion},
 	}

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"math"
 	"os"
+	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/vajrasearch/vajra"
@@ -19,6 +21,7 @@ type sourceFlags struct {
 	embedURL      string
 	embedModel    string
 	embedDim      int
+	modelDir      string
 	profile       string
 	metric        string
 	skipBad       bool
@@ -39,7 +42,8 @@ func (s *sourceFlags) register(fs *flag.FlagSet, withIndex bool) {
 		fs.StringVar(&s.index, "i", "", "collection directory (made by 'vajra index')")
 		fs.StringVar(&s.index, "index", "", "same as -i")
 	}
-	fs.StringVar(&s.embedder, "embedder", "", "embedder for a corpus: none, hash, openai (default: hash when a vector mode is used)")
+	fs.StringVar(&s.embedder, "embedder", "", "embedder for a corpus: "+embedderNames()+" (default: hash when a vector mode is used, local with --model)")
+	fs.StringVar(&s.modelDir, "model", "", "model folder of the local embedder (a sentence-transformers BERT folder: config.json, model.safetensors, tokenizer)")
 	fs.StringVar(&s.embedURL, "embed-url", "", "OpenAI-compatible embeddings URL (e.g. http://localhost:11434/v1)")
 	fs.StringVar(&s.embedModel, "embed-model", "", "embedding model name (openai embedder)")
 	intVar(fs, &s.embedDim, "embed-dim", 0, 0, anyInt, "embedding dimension (hash: default 384; openai: learned)")
@@ -59,21 +63,42 @@ func (s *sourceFlags) register(fs *flag.FlagSet, withIndex bool) {
 
 // options turns the flags into collection options. wantVectors says whether the command will
 // run vector or hybrid queries (then the hash embedder is the default).
-func (s *sourceFlags) options(wantVectors bool) vajra.Options {
-	kind := s.embedder
+func (s *sourceFlags) options(wantVectors bool) (vajra.Options, error) {
+	if s.modelDir != "" && s.embedderKind() != vajra.EmbedderLocal {
+		return vajra.Options{}, usagef("--model names the model folder of the local embedder, not of --embedder %s", s.embedder)
+	}
+	kind := s.embedderKind()
 	if kind == "" {
 		kind = vajra.EmbedderNone
 		if wantVectors {
 			kind = vajra.EmbedderHash
 		}
 	}
-	return vajra.Options{
+	o := vajra.Options{
 		Analysis: vajra.AnalysisOptions{Stopwords: s.stopwords, Stemmer: s.stemmer, FoldAccents: s.foldAccents, Compounds: s.compounds},
 		K1:       s.k1, B: s.b, TitleWeight: s.titleWeight,
-		Embedder: vajra.EmbedderOptions{Kind: kind, Dim: s.embedDim, URL: s.embedURL, Model: s.embedModel, APIKey: apiKey()},
+		Embedder: vajra.EmbedderOptions{Kind: kind, Dim: s.embedDim, URL: s.embedURL, Model: s.embedModel, APIKey: apiKey(), ModelDir: s.modelDir},
 		Vector:   vajra.VectorOptions{Profile: s.profile, Metric: s.metric, Seed: s.seed},
 		Threads:  s.threads,
 	}
+	return o, nil
+}
+
+// embedderKind is the --embedder flag, or "local" when only --model is given.
+func (s *sourceFlags) embedderKind() string {
+	if s.embedder == "" && s.modelDir != "" {
+		return vajra.EmbedderLocal
+	}
+	return s.embedder
+}
+
+// embedderNames lists the --embedder values.
+func embedderNames() string {
+	var names []string
+	for _, k := range vajra.EmbedderKinds() {
+		names = append(names, k[0])
+	}
+	return strings.Join(names, ", ")
 }
 
 // apiKey reads an embeddings API key from the environment (never from flags, which other
@@ -94,8 +119,11 @@ func (s *sourceFlags) open(ctx context.Context, u *ui, wantVectors bool) (*vajra
 	}
 	if s.index != "" {
 		// Read-only: searching needs no lock, so it works while another process writes.
+		if s.modelDir != "" && s.embedder != "" && s.embedder != vajra.EmbedderLocal {
+			return nil, "", usagef("--model names the model folder of the local embedder, not of --embedder %s", s.embedder)
+		}
 		c, err := vajra.Open(s.index, vajra.OpenOptions{EmbedURL: s.embedURL, EmbedAPIKey: apiKey(), Threads: s.threads,
-			Embedder: s.embedder, EmbedModel: s.embedModel, ReadOnly: true})
+			Embedder: s.embedderKind(), EmbedModel: s.embedModel, EmbedModelDir: s.modelDir, ReadOnly: true})
 		if err != nil {
 			return nil, "", err
 		}
@@ -119,7 +147,11 @@ func (s *sourceFlags) open(ctx context.Context, u *ui, wantVectors bool) (*vajra
 		reportLoad(u, rep)
 		what = s.corpus
 	}
-	c, err := vajra.New(s.options(wantVectors))
+	o, err := s.options(wantVectors)
+	if err != nil {
+		return nil, "", err
+	}
+	c, err := vajra.New(o)
 	if err != nil {
 		return nil, "", err
 	}
@@ -153,12 +185,20 @@ func upsertWithProgress(ctx context.Context, u *ui, c *vajra.Collection, docs []
 	p := u.newProgress(label, int64(len(docs)))
 	defer p.Finish()
 	start := time.Now()
+	// Embedders that work through long batches (the local model) report documents as
+	// they embed them, so the bar and its ETA move within a batch; the rest of a batch
+	// is counted when it is stored.
+	var embedded atomic.Int64
+	ctx = vajra.WithEmbedProgress(ctx, func(n int) {
+		embedded.Add(int64(n))
+		p.Add(int64(n))
+	})
 	for lo := 0; lo < len(docs); lo += batch {
 		hi := min(lo+batch, len(docs))
 		if _, err := c.Upsert(ctx, docs[lo:hi]); err != nil {
 			return err
 		}
-		p.Add(int64(hi - lo))
+		p.Add(max(int64(hi-lo)-embedded.Swap(0), 0))
 	}
 	if d := time.Since(start); d > 2*time.Second {
 		p.Finish()
