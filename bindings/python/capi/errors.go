@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/vajrasearch/vajra"
+	"github.com/vajrasearch/vajra/vajrahttp"
 )
 
 // Codes this package gives besides those vajra.ErrorCode finds.
@@ -45,6 +46,10 @@ func codeOf(err error) string {
 	var ce *codedError
 	if errors.As(err, &ce) {
 		return ce.code
+	}
+	var he *vajrahttp.Error
+	if errors.As(err, &he) {
+		return he.Code
 	}
 	return vajra.ErrorCode(err)
 }

@@ -11,13 +11,15 @@ func TestParseSearchRequest(t *testing.T) {
 		vec       []float32
 		code      string // "" = accepted
 	}{
-		{"empty object", `{}`, nil, ""},
+		{"empty object", `{}`, nil, codeInvalidField},
+		{"vector only beside", `{}`, []float32{1, 2}, ""},
+		{"vector beside, spaces", ` { } `, []float32{1, 2}, ""},
 		{"everything", `{"query": "q", "mode": "hybrid", "limit": 5, "offset": 2, "filter": "a = 1",
 			"fusion": {"method": "linear", "lexical_weight": 0.3, "rrf_k": 10, "depth": 50}, "ef": 64,
-			"explain": true, "highlight": true, "snippet_length": 80}`, []float32{1, 2}, ""},
-		{"filter tree", `{"filter": {"and": [{"field": "a", "op": "=", "value": 1}]}}`, nil, ""},
+			"explain": true, "highlight": true}`, []float32{1, 2}, ""},
+		{"filter tree", `{"query": "q", "filter": {"and": [{"field": "a", "op": "=", "value": 1}]}}`, nil, ""},
 		{"base64 vector", `{"vector": "AACAPw=="}`, nil, ""},
-		{"not an object", `[]`, nil, codeInvalidField},
+		{"not an object", `[]`, []float32{1}, codeInvalidField},
 		{"bad json", `{"query": `, nil, codeBadJSON},
 		{"trailing data", `{} {}`, nil, codeBadJSON},
 		{"unknown field", `{"top_k": 3}`, nil, codeUnknownField},
@@ -30,7 +32,7 @@ func TestParseSearchRequest(t *testing.T) {
 		{"bad filter", `{"filter": "a >="}`, nil, codeInvalidFilt},
 		{"bad filter tree", `{"filter": {"nand": []}}`, nil, codeInvalidFilt},
 		{"bad base64", `{"vector": "***"}`, nil, codeInvalidField},
-		{"vector twice", `{"vector": [1]}`, []float32{1}, codeInvalidField},
+		{"vector beside replaces", `{"vector": [1]}`, []float32{1, 2}, ""},
 		{"NaN beside", `{}`, []float32{float32(math.NaN())}, codeInvalidField},
 		{"NaN in base64", `{"vector": "AADAfw=="}`, nil, codeInvalidField},
 	}
@@ -43,6 +45,9 @@ func TestParseSearchRequest(t *testing.T) {
 			if err == nil && (q.K < 1 || q.K > maxLimit) {
 				t.Errorf("K = %d", q.K)
 			}
+			if err == nil && tc.vec != nil && (len(q.Vector) != len(tc.vec) || q.Vector[0] != tc.vec[0]) {
+				t.Errorf("vector %v, want %v", q.Vector, tc.vec)
+			}
 		})
 	}
 }
@@ -54,6 +59,9 @@ func FuzzParseSearchRequest(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		q, err := parseSearchRequest(data, nil)
+		if _, err2 := parseSearchRequest(data, []float32{1, 0}); err2 != nil && codeOf(err2) == codeInternal {
+			t.Fatalf("input error without a code: %v", err2)
+		}
 		if err != nil {
 			if codeOf(err) == codeInternal {
 				t.Fatalf("input error without a code: %v", err)

@@ -58,8 +58,9 @@ vajra_error *vajra_collection_get(vajra_handle h, char *id, size_t id_len, char 
 /*
  * search: request is the HTTP API's search request ({"query", "mode", "limit", "offset",
  * "filter", "fusion": {"method", "lexical_weight", "rrf_k", "depth"}, "ef", "explain",
- * "highlight"}); a query vector is passed raw (dim > 0), not in the JSON. out receives the
- * results JSON ({"hits", "mode", "terms", "took_ms", "total_candidates"}).
+ * "highlight"}), parsed by the HTTP API's own parser; a query vector passed raw (dim > 0)
+ * replaces any "vector" in the JSON. out receives the results JSON ({"hits", "mode",
+ * "terms", "took_ms", "total_candidates"}).
  */
 vajra_error *vajra_collection_search(vajra_handle h, char *request, size_t request_len, float *vector, size_t dim, char **out, size_t *out_len);
 /* explain: the explanation of document id's score for the request, as JSON. */

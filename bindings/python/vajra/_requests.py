@@ -10,7 +10,7 @@ _DOC_KEYS = ("id", "_id", "title", "content", "text", "metadata", "vector")
 
 
 def search_request(query=None, mode=None, k=10, filter=None, lexical_weight=None, fusion=None, ef=None,
-                   offset=0, rrf_k=None, depth=None, explain=False, highlight=True, snippet_length=None):
+                   offset=0, rrf_k=None, depth=None, explain=False, highlight=True):
     """The search request dict: only the fields given, so the engine's defaults apply."""
     r = {}
     if query is not None:
@@ -44,8 +44,6 @@ def search_request(query=None, mode=None, k=10, filter=None, lexical_weight=None
         r["explain"] = True
     if highlight:
         r["highlight"] = True
-    if snippet_length is not None:
-        r["snippet_length"] = _int(snippet_length, "snippet_length")
     return r
 
 

@@ -230,12 +230,10 @@ class RemoteCollection:
         return self.stats()["documents"]
 
     def search(self, query=None, mode=None, k=10, filter=None, lexical_weight=None, fusion=None, ef=None,
-               vector=None, *, offset=0, rrf_k=None, depth=None, explain=False, highlight=True,
-               snippet_length=None):
+               vector=None, *, offset=0, rrf_k=None, depth=None, explain=False, highlight=True):
         """Collection.search over HTTP; returns Results."""
         r = search_request(query, mode=mode, k=k, filter=filter, lexical_weight=lexical_weight, fusion=fusion,
-                           ef=ef, offset=offset, rrf_k=rrf_k, depth=depth, explain=explain, highlight=highlight,
-                           snippet_length=snippet_length)
+                           ef=ef, offset=offset, rrf_k=rrf_k, depth=depth, explain=explain, highlight=highlight)
         if vector is not None:
             r["vector"] = _row(vector)
         return Results.from_json(self.client.request("POST", self._path + "/search", r))

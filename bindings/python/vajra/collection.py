@@ -205,8 +205,7 @@ class Collection:
         return body, rows, rows.dim
 
     def search(self, query=None, mode=None, k=10, filter=None, lexical_weight=None, fusion=None, ef=None,
-               vector=None, *, offset=0, rrf_k=None, depth=None, explain=False, highlight=True,
-               snippet_length=None):
+               vector=None, *, offset=0, rrf_k=None, depth=None, explain=False, highlight=True):
         """Searches; returns Results (hits best first).
 
         mode: "lexical", "vector" or "hybrid" (default: hybrid with vectors, else lexical).
@@ -218,7 +217,7 @@ class Collection:
         snippets."""
         body, rows, dim = self._request(query, vector, dict(
             mode=mode, k=k, filter=filter, lexical_weight=lexical_weight, fusion=fusion, ef=ef, offset=offset,
-            rrf_k=rrf_k, depth=depth, explain=explain, highlight=highlight, snippet_length=snippet_length))
+            rrf_k=rrf_k, depth=depth, explain=explain, highlight=highlight))
         addr = rows.addr if rows is not None else None
         return Results.from_json(lib().call_json("collection_search", self._h, body, len(body), addr, dim))
 
