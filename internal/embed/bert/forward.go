@@ -17,7 +17,6 @@ type workspace struct {
 // scratch is one worker's private memory.
 type scratch struct {
 	scores []float32
-	row    []float64
 	zeros  []float32
 	k, v   packed
 	tile   []float32
@@ -47,9 +46,6 @@ func (ws *workspace) reset(m *Model, tokens, longest int) {
 	for i := range ws.workers {
 		w := &ws.workers[i]
 		w.scores = grow(w.scores, longest*longest)
-		if cap(w.row) < longest {
-			w.row = make([]float64, longest)
-		}
 		w.zeros = grow(w.zeros, panelsFor(max(longest, m.cfg.HiddenSize))*panelWidth)
 		clear(w.zeros)
 	}
@@ -91,7 +87,7 @@ func (m *Model) forward(ws *workspace, ids []int32, starts []int, out [][]float3
 			addLayerNorm(ws.x[lo*h:hi*h], ws.tmp[lo*h:hi*h], h, l.attnG, l.attnB, c.LayerNormEps)
 		})
 		m.dense(ws, ws.inter, ws.x, tokens, &l.inter)
-		parallel(tokens, m.threads, func(_, lo, hi int) { gelu(ws.inter[lo*in : hi*in]) })
+		parallel(tokens, m.threads, func(_, lo, hi int) { kernel.GELU(ws.inter[lo*in : hi*in]) })
 		m.dense(ws, ws.tmp, ws.inter, tokens, &l.out)
 		parallel(tokens, m.threads, func(_, lo, hi int) {
 			addLayerNorm(ws.x[lo*h:hi*h], ws.tmp[lo*h:hi*h], h, l.outG, l.outB, c.LayerNormEps)
@@ -128,7 +124,7 @@ func (m *Model) attention(ws *workspace, starts []int) {
 			scores := sc.scores[:n*n]
 			mulRange(scores, n, q, 3*h, n, &sc.k, sc.zeros, 0, sc.k.panels, sc.tile)
 			for r := range n {
-				softmaxScaled(scores[r*n:(r+1)*n], scale, sc.row)
+				kernel.Softmax(scores[r*n:(r+1)*n], scale)
 			}
 			sc.v.packRows(ws.qkv[base*3*h+2*h+hd*d:], 3*h, n, d)
 			mulRange(ws.ctx[base*h+hd*d:], h, scores, n, n, &sc.v, sc.zeros, 0, sc.v.panels, sc.tile)

@@ -20,6 +20,7 @@ import (
 	"os"
 	"slices"
 	"strings"
+	"unsafe"
 )
 
 // ErrFormat reports a file that is not valid safetensors, or a tensor that cannot be
@@ -251,11 +252,19 @@ func (f *File) Float32(name string) ([]float32, Tensor, error) {
 	if !ok {
 		return nil, Tensor{}, fmt.Errorf("no tensor %q: %w", name, ErrFormat)
 	}
+	out := make([]float32, t.Elements())
+	if t.DType == "F32" && nativeLittleEndian() {
+		// The file's bytes are the values: read them straight into place.
+		raw := unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(out))), 4*len(out))
+		if _, err := f.r.ReadAt(raw, f.dataStart+t.Begin); err != nil && len(raw) > 0 {
+			return nil, t, fmt.Errorf("read tensor %q: %w", name, err)
+		}
+		return out, t, nil
+	}
 	raw := make([]byte, t.End-t.Begin)
 	if _, err := f.r.ReadAt(raw, f.dataStart+t.Begin); err != nil && len(raw) > 0 {
 		return nil, t, fmt.Errorf("read tensor %q: %w", name, err)
 	}
-	out := make([]float32, t.Elements())
 	switch t.DType {
 	case "F32":
 		for i := range out {
@@ -299,4 +308,11 @@ func Float16(h uint16) float32 {
 		v = -v
 	}
 	return v
+}
+
+// nativeLittleEndian reports whether float32 values in memory have the file's byte order.
+func nativeLittleEndian() bool {
+	var probe [4]byte
+	binary.NativeEndian.PutUint32(probe[:], 1)
+	return probe[0] == 1
 }

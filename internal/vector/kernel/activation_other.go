@@ -1,0 +1,8 @@
+//go:build !amd64 || purego
+
+package kernel
+
+var (
+	softmax = softmaxGeneric
+	gelu    = geluGeneric
+)
