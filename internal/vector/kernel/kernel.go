@@ -1,7 +1,7 @@
 // Package kernel owns the float32 distance kernels under every vector index: dot product,
 // squared Euclidean distance, their row-gathering forms used by graph search, and vector
 // norms; a blocked float64 matrix product (Packed.MulAdd) for exact ground truth and data
-// generation; a float32 matrix tile (MulPanel) under the dense layers of the local
+// generation; a float32 matrix tile (MulPanel), softmax and GELU under the local
 // transformer embedder; and the distance kernels of quantised codes (sq8 bytes, bits). It has a portable Go implementation and, on amd64 CPUs with AVX2 and
 // FMA, an assembly one, chosen once at start-up. It does not own vector storage, metrics or
 // index logic.
