@@ -13,17 +13,19 @@ from .errors import error_for
 
 
 class _Scratch:
-    """One thread's buffers for single searches: a query and k results."""
+    """One thread's buffers for single searches of k results: the query, the results and
+    their count."""
 
     def __init__(self, dim, k):
         np = _buffers.np
-        self.k = max(k, 16)
         self.q = np.empty(dim, np.float32)
-        self.keys = np.empty(self.k, np.int64)
-        self.dists = np.empty(self.k, np.float32)
+        self.keys = np.empty(k, np.int64)
+        self.dists = np.empty(k, np.float32)
+        self.found = ctypes.c_size_t()
         self.qaddr = _buffers.np_address(self.q)
         self.kaddr = _buffers.np_address(self.keys)
         self.daddr = _buffers.np_address(self.dists)
+        self.faddr = ctypes.addressof(self.found)
 
 
 def _close(handle):
@@ -119,20 +121,24 @@ class _VectorIndex:
             raise error_for("invalid_field", "k must be at least 1, got %r" % (k,))
         np = _buffers.np
         if np is not None and type(query) is np.ndarray and query.shape == self._shape1:
-            # The hot path: the query is copied into this thread's scratch (cheaper than
-            # taking its address) and the results out of it.
-            s = getattr(self._tls, "s", None)
-            if s is None or s.k < k:
-                s = self._tls.s = _Scratch(self.dim, k)
+            # The hot path: the query is copied into this thread's scratch for this k (cheaper
+            # than taking its address) and the results copied out of it.
+            per_k = getattr(self._tls, "per_k", None)
+            if per_k is None:
+                per_k = self._tls.per_k = {}
+            s = per_k.get(k)
+            if s is None:
+                if len(per_k) >= 8:
+                    per_k.clear()
+                s = per_k[k] = _Scratch(self.dim, k)
             s.q[...] = query
-            err = self._search(self._h, s.qaddr, self.dim, k, ef or 0, s.kaddr, s.daddr, None)
+            err = self._search(self._h, s.qaddr, self.dim, k, ef or 0, s.kaddr, s.daddr, s.faddr)
             if err:
                 lib().raise_for(err)
-            keys, dists = s.keys[:k].copy(), s.dists[:k].copy()
-            if keys[k - 1] < 0:
-                n = int(np.count_nonzero(keys >= 0))
-                return keys[:n], dists[:n]
-            return keys, dists
+            n = s.found.value
+            if n < k:
+                return s.keys[:n].copy(), s.dists[:n].copy()
+            return s.keys.copy(), s.dists.copy()
         q = _buffers.float_rows(query, "query", one_row=True)
         keys, kaddr = _buffers.new_keys(k)
         dists, daddr = _buffers.new_floats(k)
