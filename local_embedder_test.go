@@ -7,31 +7,13 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/vajrasearch/vajra/internal/testutil"
 )
 
 // copyTinyModel copies the committed random BERT folder, so a test may move or alter it.
 func copyTinyModel(t *testing.T) string {
-	t.Helper()
-	src := filepath.Join("internal", "embed", "bert", "testdata", "tiny")
-	dst := filepath.Join(t.TempDir(), "model")
-	err := filepath.WalkDir(src, func(p string, d os.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(src, p)
-		if d.IsDir() {
-			return os.MkdirAll(filepath.Join(dst, rel), 0o755)
-		}
-		data, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		return os.WriteFile(filepath.Join(dst, rel), data, 0o644)
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return dst
+	return testutil.CopyDir(t, filepath.Join("internal", "embed", "bert", "testdata", "tiny"))
 }
 
 // TestLocalEmbedder builds a collection with the local transformer embedder, searches it,

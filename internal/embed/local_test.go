@@ -8,33 +8,14 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/vajrasearch/vajra/internal/testutil"
 )
 
 var tinyModel = filepath.Join("bert", "testdata", "tiny")
 
 // copyModel copies the tiny model folder, so a test can move or change it.
-func copyModel(t *testing.T) string {
-	t.Helper()
-	dst := filepath.Join(t.TempDir(), "model")
-	err := filepath.WalkDir(tinyModel, func(p string, d os.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(tinyModel, p)
-		if d.IsDir() {
-			return os.MkdirAll(filepath.Join(dst, rel), 0o755)
-		}
-		data, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		return os.WriteFile(filepath.Join(dst, rel), data, 0o644)
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return dst
-}
+func copyModel(t *testing.T) string { return testutil.CopyDir(t, tinyModel) }
 
 func TestLocalEmbed(t *testing.T) {
 	e, err := New(KindLocal, Options{ModelDir: tinyModel, Threads: 2})

@@ -8,33 +8,14 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/vajrasearch/vajra/internal/testutil"
 )
 
 var tinyDir = filepath.Join("testdata", "tiny")
 
-// copyDir copies the tiny model folder so a test can change it.
-func copyTiny(t *testing.T) string {
-	t.Helper()
-	dst := t.TempDir()
-	err := filepath.WalkDir(tinyDir, func(p string, d os.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(tinyDir, p)
-		if d.IsDir() {
-			return os.MkdirAll(filepath.Join(dst, rel), 0o755)
-		}
-		data, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		return os.WriteFile(filepath.Join(dst, rel), data, 0o644)
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return dst
-}
+// copyTiny copies the tiny model folder so a test can change it.
+func copyTiny(t *testing.T) string { return testutil.CopyDir(t, tinyDir) }
 
 func edit(t *testing.T, path, from, to string) {
 	t.Helper()

@@ -11,6 +11,7 @@ package safetensors
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/binary"
 	"encoding/json"
 	"errors"
@@ -208,10 +209,10 @@ func (f *File) checkTiling(dataSize int64) error {
 		ts = append(ts, t)
 	}
 	slices.SortFunc(ts, func(a, b Tensor) int {
-		if c := cmpInt64(a.Begin, b.Begin); c != 0 {
+		if c := cmp.Compare(a.Begin, b.Begin); c != 0 {
 			return c
 		}
-		return cmpInt64(a.End, b.End)
+		return cmp.Compare(a.End, b.End)
 	})
 	pos := int64(0)
 	for _, t := range ts {
@@ -224,16 +225,6 @@ func (f *File) checkTiling(dataSize int64) error {
 		return fmt.Errorf("tensors end at data byte %d, the file holds %d: %w", pos, dataSize, ErrFormat)
 	}
 	return nil
-}
-
-func cmpInt64(a, b int64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 // Names lists the tensors in header order.
