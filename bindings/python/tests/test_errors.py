@@ -10,7 +10,7 @@ from tests.helpers import DOCS, NO_NUMPY, VECS, TempDirTest, np
 class BadInputTest(TempDirTest):
     def setUp(self):
         super().setUp()
-        self.c = vajra.Collection.create(self.path("c"), embedder="precomputed", profile="fast")
+        self.c = vajra.Collection.create(self.path("c"), embedder="precomputed", profile="fast", sync="never")
         self.c.upsert(DOCS, vectors=VECS)
         self.addCleanup(self.c.close)
 
