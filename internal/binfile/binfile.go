@@ -11,7 +11,9 @@
 //
 // Payloads start at offsets that are multiples of 8, so a reader that holds the whole file in
 // memory can view numeric arrays in place (see the view helpers) instead of copying them.
-// Parse rejects anything it does not fully understand with an error marked as corruption
+// Large sections may also carry per-chunk checksums (SectionChunked), so that a reader that
+// maps the file verifies each piece when it first reads it (ParseLayout, Checked) instead of
+// reading everything at open. Parse rejects anything it does not fully understand with an error marked as corruption
 // (internal/corruption) or wrapping ErrVersion; it never panics on arbitrary input.
 package binfile
 
@@ -46,6 +48,7 @@ type Writer struct {
 	off      uint64
 	sections uint32
 	tags     map[string]bool
+	chunks   []chunkSums
 	err      error
 }
 
@@ -76,30 +79,79 @@ func (w *Writer) write(b []byte) {
 
 // Section writes one section. tag must be 4 bytes and unique within the file.
 func (w *Writer) Section(tag string, payload []byte) error {
-	if len(tag) != 4 {
-		return fmt.Errorf("binfile: tag %q must be 4 bytes", tag)
+	return w.section(tag, payload, 0)
+}
+
+func (w *Writer) section(tag string, payload []byte, chunk int) error {
+	return w.SectionFrom(tag, uint64(len(payload)), chunk, func(out io.Writer) error {
+		_, err := out.Write(payload)
+		return err
+	})
+}
+
+// SectionFrom writes a section of n bytes that fill writes, without holding it in memory.
+// With chunk > 0 it also records a checksum of every chunk bytes of the payload, as
+// SectionChunked does. fill must write exactly n bytes.
+func (w *Writer) SectionFrom(tag string, n uint64, chunk int, fill func(io.Writer) error) error {
+	if len(tag) != 4 || tag == sumsTag {
+		return fmt.Errorf("binfile: tag %q must be 4 bytes and not %q", tag, sumsTag)
 	}
 	if w.tags[tag] {
 		return fmt.Errorf("binfile: duplicate section %q", tag)
 	}
+	if chunk < 0 || chunk > maxChunk {
+		return fmt.Errorf("binfile: chunk size %d out of range", chunk)
+	}
+	return w.sectionFrom(tag, n, chunk, fill)
+}
+
+func (w *Writer) sectionFrom(tag string, n uint64, chunk int, fill func(io.Writer) error) error {
 	w.tags[tag] = true
-	var h [12]byte
-	copy(h[:4], tag)
-	binary.LittleEndian.PutUint64(h[4:], uint64(len(payload)))
-	w.write(h[:])
+	head := sectionHead(tag, 0)
+	binary.LittleEndian.PutUint64(head[4:], n)
+	w.write(head)
 	if pad := padding(w.off); pad > 0 {
 		w.write(make([]byte, pad))
 	}
-	w.write(payload)
+	if w.err != nil {
+		return w.err
+	}
+	pw := &payloadWriter{w: w, crc: crc32.Checksum(head, castagnoli), chunk: chunk}
+	if err := fill(pw); err != nil {
+		if w.err == nil {
+			w.err = err
+		}
+		return err
+	}
+	if w.err != nil {
+		return w.err
+	}
+	if pw.n != n {
+		w.err = fmt.Errorf("binfile: section %q: wrote %d bytes, announced %d", tag, pw.n, n)
+		return w.err
+	}
+	if chunk > 0 {
+		pw.closeChunk()
+		w.chunks = append(w.chunks, chunkSums{tag: tag, chunk: chunk, sums: pw.sums})
+	}
 	var c [4]byte
-	binary.LittleEndian.PutUint32(c[:], sectionChecksum(h[:], payload))
+	binary.LittleEndian.PutUint32(c[:], pw.crc)
 	w.write(c[:])
 	w.sections++
 	return w.err
 }
 
-// Close writes the footer. It does not close the underlying writer.
+// Close writes the chunk checksums of the chunked sections, if any, and the footer. It does
+// not close the underlying writer.
 func (w *Writer) Close() error {
+	if len(w.chunks) > 0 && !w.tags[sumsTag] {
+		if err := w.sectionFrom(sumsTag, uint64(len(encodeChunkSums(w.chunks))), 0, func(out io.Writer) error {
+			_, err := out.Write(encodeChunkSums(w.chunks))
+			return err
+		}); err != nil {
+			return err
+		}
+	}
 	var f [footerLen]byte
 	binary.LittleEndian.PutUint32(f[0:4], w.sections)
 	binary.LittleEndian.PutUint64(f[4:12], w.off+footerLen)
@@ -121,11 +173,73 @@ type File struct {
 	Version  uint32
 	tags     []string
 	sections map[string][]byte
+	crcs     map[string]uint32     // stored checksum of each section
+	chunked  map[string]*chunkSums // sections with chunk checksums (see SectionChunked)
+	lazy     bool                  // chunked sections are verified on demand (ParseLayout)
 }
 
 // Parse validates data as a file of the given kind written by a format version no newer than
-// maxVersion. Section payloads alias data.
+// maxVersion, checking every checksum. Section payloads alias data.
 func Parse(data []byte, magic string, maxVersion uint32) (*File, error) {
+	f, err := parseLayout(data, magic, maxVersion)
+	if err != nil {
+		return nil, err
+	}
+	for _, tag := range f.tags {
+		if err := f.verifySection(tag); err != nil {
+			return nil, err
+		}
+	}
+	for _, tag := range f.tags {
+		if cs := f.chunked[tag]; cs != nil {
+			if err := f.sectionView(tag, cs).VerifyAll(); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return f, nil
+}
+
+// ParseLayout is Parse for files read in place (memory-mapped): it checks the header, the
+// footer, the section table and the checksum of every section except those written with
+// SectionChunked, whose chunks the caller verifies as it first reads them, through
+// (*File).Checked. It reads only the small sections, so its cost does not grow with the
+// file's bulk data.
+func ParseLayout(data []byte, magic string, maxVersion uint32) (*File, error) {
+	f, err := parseLayout(data, magic, maxVersion)
+	if err != nil {
+		return nil, err
+	}
+	for _, tag := range f.tags {
+		if f.chunked[tag] != nil {
+			continue
+		}
+		if err := f.verifySection(tag); err != nil {
+			return nil, err
+		}
+	}
+	f.lazy = true
+	return f, nil
+}
+
+func (f *File) verifySection(tag string) error {
+	p := f.sections[tag]
+	if sectionChecksum(sectionHead(tag, len(p)), p) != f.crcs[tag] {
+		return corruption.Errorf("section %q checksum mismatch", tag)
+	}
+	return nil
+}
+
+func sectionHead(tag string, n int) []byte {
+	var h [12]byte
+	copy(h[:4], tag)
+	binary.LittleEndian.PutUint64(h[4:], uint64(n))
+	return h[:]
+}
+
+// parseLayout walks the container without checking section checksums, except the chunk
+// table's, which it needs to know which sections are chunked.
+func parseLayout(data []byte, magic string, maxVersion uint32) (*File, error) {
 	if len(data) < headerLen+footerLen {
 		return nil, corruption.Errorf("%d bytes is too short for a %q file", len(data), magic)
 	}
@@ -147,7 +261,7 @@ func Parse(data []byte, magic string, maxVersion uint32) (*File, error) {
 		return nil, corruption.Errorf("footer says %d bytes, file has %d", got, len(data))
 	}
 	want := binary.LittleEndian.Uint32(foot[0:4])
-	f := &File{Version: version, sections: map[string][]byte{}}
+	f := &File{Version: version, sections: map[string][]byte{}, crcs: map[string]uint32{}}
 	off := uint64(headerLen)
 	end := uint64(len(data) - footerLen)
 	for off < end {
@@ -173,18 +287,27 @@ func Parse(data []byte, magic string, maxVersion uint32) (*File, error) {
 		}
 		payload := data[off : off+n : off+n]
 		off += n
-		if sectionChecksum(head, payload) != binary.LittleEndian.Uint32(data[off:off+4]) {
-			return nil, corruption.Errorf("section %q checksum mismatch", tag)
-		}
+		crc := binary.LittleEndian.Uint32(data[off : off+4])
 		off += 4
 		if _, dup := f.sections[tag]; dup {
 			return nil, corruption.Errorf("duplicate section %q", tag)
 		}
 		f.sections[tag] = payload
+		f.crcs[tag] = crc
 		f.tags = append(f.tags, tag)
 	}
 	if uint32(len(f.tags)) != want {
 		return nil, corruption.Errorf("footer says %d sections, found %d", want, len(f.tags))
+	}
+	if _, ok := f.sections[sumsTag]; ok {
+		if err := f.verifySection(sumsTag); err != nil {
+			return nil, err
+		}
+		chunked, err := parseChunkSums(f.sections[sumsTag], f.sections)
+		if err != nil {
+			return nil, err
+		}
+		f.chunked = chunked
 	}
 	return f, nil
 }
@@ -201,5 +324,14 @@ func (f *File) Section(tag string) ([]byte, error) {
 // Has reports whether the file has the named section.
 func (f *File) Has(tag string) bool { _, ok := f.sections[tag]; return ok }
 
-// Tags lists the section tags in file order.
-func (f *File) Tags() []string { return append([]string(nil), f.tags...) }
+// Tags lists the section tags in file order, without the chunk checksums' section, which
+// belongs to the container rather than to the format.
+func (f *File) Tags() []string {
+	out := make([]string, 0, len(f.tags))
+	for _, t := range f.tags {
+		if t != sumsTag {
+			out = append(out, t)
+		}
+	}
+	return out
+}

@@ -1,7 +1,8 @@
 // Package storage owns how Vajra's bytes reach the disk and come back after a crash: a small
 // file-system interface (FS) with an operating-system implementation, an in-memory twin that
 // models exactly what POSIX makes durable and can simulate a crash, and a fault-injecting
-// wrapper; crash-safe atomic file replacement; a write-ahead log; and the manifest that names
+// wrapper; read-only file mappings (MapFile, through the optional Mapper capability, with a
+// read into the heap where an FS cannot map); crash-safe atomic file replacement; a write-ahead log; and the manifest that names
 // the current snapshot.
 //
 // It does not own any index format: those live with their indexes and reach the disk through
