@@ -3,16 +3,17 @@ package bert
 import (
 	"cmp"
 	"context"
+	"fmt"
 	"slices"
 	"strings"
 )
 
 // Batch limits: a batch packs at most this many sequences and tokens, which bounds the
-// workspace (about 40 KB per token for a 384-wide model) while keeping the dense layers'
-// matrices tall enough to run at full speed.
+// workspace (about 15 KB per token for a 384-wide model, 60 MB in all) while keeping the
+// dense layers' matrices tall enough to run at full speed.
 const (
 	maxBatchSeqs   = 64
-	maxBatchTokens = 8192
+	maxBatchTokens = 4096
 )
 
 // Embed returns the embedding of every text, in order. Texts are truncated to MaxTokens
@@ -31,6 +32,14 @@ func (m *Model) Embed(ctx context.Context, texts []string) ([][]float32, error) 
 // progress, when not nil, is called after each internal batch with the number of texts
 // it finished.
 func (m *Model) EmbedInto(ctx context.Context, dst [][]float32, texts []string, progress func(done int)) error {
+	if len(dst) != len(texts) {
+		return fmt.Errorf("%d destinations for %d texts", len(dst), len(texts))
+	}
+	for i, d := range dst {
+		if len(d) != m.Dim() {
+			return fmt.Errorf("destination %d holds %d values, the model makes %d", i, len(d), m.Dim())
+		}
+	}
 	enc := make([][]int32, len(texts))
 	for i, t := range texts {
 		if m.pipe.DoLowerCase {

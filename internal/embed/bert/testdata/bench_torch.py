@@ -131,15 +131,15 @@ def main():
             report(bench="embed", batch=size, sentences=n,
                    tokens=sum(len(x) for x in chunk), seconds=round(dt, 3),
                    sentences_per_s=round(n / dt, 2))
-        words = " ".join(texts[0].split()[:10])
-        q = [tok.encode(words, max_len)]
+        # The first 10 words of passages, one at a time, as `vajra bench embed` times them.
+        qs = [tok.encode(" ".join(texts[i % len(texts)].split()[:10]), max_len) for i in range(args.queries)]
         lat = []
-        for _ in range(args.queries):
-            ids, mask = next(batches(torch, q, 1))
+        for q in qs:
+            ids, mask = next(batches(torch, [q], 1))
             t0 = time.perf_counter()
             run(ids, mask)
             lat.append(time.perf_counter() - t0)
-        report(bench="query", words=10, tokens=len(q[0]), queries=args.queries,
+        report(bench="query", words=10, tokens=round(statistics.mean(len(q) for q in qs), 1), nq=args.queries,
                p50_ms=round(1000 * statistics.median(lat), 3),
                p99_ms=round(1000 * sorted(lat)[int(0.99 * (len(lat) - 1))], 3))
 
