@@ -85,6 +85,7 @@ func benchEmbed(ctx context.Context, u *ui, args []string) error {
 		}
 		chunk := slices.Clone(texts[:n])
 		slices.SortStableFunc(chunk, func(a, b string) int { return cmp.Compare(len(b), len(a)) })
+		cpu0, cpuOK := processCPU()
 		start := time.Now()
 		for lo := 0; lo < n; lo += run.batch {
 			if _, err := c.Embed(ctx, chunk[lo:min(n, lo+run.batch)]); err != nil {
@@ -92,8 +93,15 @@ func benchEmbed(ctx context.Context, u *ui, args []string) error {
 			}
 		}
 		d := time.Since(start)
-		if err := emit(u, asJSON, rec(map[string]any{"bench": "embed", "batch": run.batch, "sentences": n,
-			"seconds": round(d.Seconds(), 3), "sentences_per_s": round(float64(n)/d.Seconds(), 2)})); err != nil {
+		r := map[string]any{"bench": "embed", "batch": run.batch, "sentences": n,
+			"seconds": round(d.Seconds(), 3), "sentences_per_s": round(float64(n)/d.Seconds(), 2)}
+		// CPU time tells a busy machine from a slow program: sentences per CPU-second times
+		// the threads is the rate the cores would give if nothing else ran.
+		if cpu1, ok := processCPU(); ok && cpuOK && cpu1 > cpu0 {
+			r["cpu_s"] = round((cpu1 - cpu0).Seconds(), 3)
+			r["sentences_per_cpu_s"] = round(float64(n)/(cpu1-cpu0).Seconds(), 2)
+		}
+		if err := emit(u, asJSON, rec(r)); err != nil {
 			return err
 		}
 	}

@@ -124,13 +124,14 @@ def main():
             run(ids, mask)
         for size, n in ((32, args.passages), (1, args.passages_b1)):
             chunk = sorted(seqs[:n], key=len, reverse=True)
-            t0 = time.perf_counter()
+            c0, t0 = time.process_time(), time.perf_counter()
             for ids, mask in batches(torch, chunk, size):
                 run(ids, mask)
-            dt = time.perf_counter() - t0
+            dt, cpu = time.perf_counter() - t0, time.process_time() - c0
             report(bench="embed", batch=size, sentences=n,
                    tokens=sum(len(x) for x in chunk), seconds=round(dt, 3),
-                   sentences_per_s=round(n / dt, 2))
+                   sentences_per_s=round(n / dt, 2), cpu_s=round(cpu, 3),
+                   sentences_per_cpu_s=round(n / cpu, 2))
         # The first 10 words of passages, one at a time, as `vajra bench embed` times them.
         qs = [tok.encode(" ".join(texts[i % len(texts)].split()[:10]), max_len) for i in range(args.queries)]
         lat = []
