@@ -9,13 +9,14 @@ import (
 
 func runAdd(ctx context.Context, u *ui, args []string) error {
 	fs := newFlagSet("add", u)
-	var dir, path string
+	var dir, path, modelDir string
 	var skipBad bool
 	fs.StringVar(&dir, "i", "", "collection directory")
 	fs.StringVar(&dir, "index", "", "same as -i")
 	fs.StringVar(&path, "c", "", "documents to add: JSONL(.gz) file, BEIR folder or folder of text files")
 	fs.StringVar(&path, "corpus", "", "same as -c")
 	fs.BoolVar(&skipBad, "skip-bad", false, "skip malformed lines instead of stopping")
+	fs.StringVar(&modelDir, "model", "", "the local embedder's model folder, when it moved since the collection was built (it must hold the same model)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -27,7 +28,7 @@ func runAdd(ctx context.Context, u *ui, args []string) error {
 		return err
 	}
 	reportLoad(u, rep)
-	c, err := vajra.Open(dir, vajra.OpenOptions{EmbedAPIKey: apiKey()})
+	c, err := vajra.Open(dir, vajra.OpenOptions{EmbedAPIKey: apiKey(), EmbedModelDir: modelDir})
 	if err != nil {
 		return err
 	}

@@ -87,6 +87,11 @@ func TestIndexLocalModel(t *testing.T) {
 	if code != exitOK || !strings.Contains(out, `"a"`) {
 		t.Fatalf("vector search: exit %d, out %s, err %s", code, out, errOut)
 	}
+	more := writeCorpus(t, `{"_id":"c","title":"Mice","text":"Insulin resistance again, in mice."}`)
+	code, out, errOut = runCLI(t, "", "add", "-i", dir, "-c", more, "--model", tinyModel)
+	if code != exitOK || !strings.Contains(out, "added 1") {
+		t.Fatalf("add: exit %d, out %s, err %s", code, out, errOut)
+	}
 	other := filepath.Join(t.TempDir(), "model")
 	os.MkdirAll(filepath.Join(other, "1_Pooling"), 0o755)
 	for _, f := range []string{"config.json", "model.safetensors", "tokenizer.json", "vocab.txt", "modules.json", "sentence_bert_config.json", "1_Pooling/config.json"} {
