@@ -99,6 +99,9 @@ func fromVajra(err error) *Error {
 			Detail: fmt.Sprintf("the request body is over the server's limit of %d bytes", mbe.Limit), err: err}
 	}
 	code := vajra.ErrorCode(err)
+	if _, ok := statusOf[code]; !ok {
+		code = vajra.CodeInternal // closed, corrupt, locked, busy: the server's trouble, not the request's
+	}
 	out := &Error{Status: statusOf[code], Code: code, Detail: err.Error(), Position: -1, err: err}
 	if pos, ok := vajra.FilterErrorPosition(err); ok {
 		out.Position = pos

@@ -135,6 +135,8 @@ func (s *Server) restore(w http.ResponseWriter, r *http.Request, name string) *E
 	defer s.reg.unreserve(name)
 	dir := s.reg.dir(name)
 	info, rerr := vajra.Restore(r.Context(), s.streamBody(w, r), dir)
+	// The answer comes after the whole upload: give it the full write timeout from now.
+	http.NewResponseController(w).SetWriteDeadline(time.Now().Add(s.opts.WriteTimeout))
 	if rerr != nil {
 		e := fromVajra(rerr)
 		e.Detail = strings.ReplaceAll(e.Detail, dir, name) // never show the server's paths
