@@ -30,10 +30,11 @@ type backing interface {
 	// its magic.
 	WriteTo(w io.Writer) (int64, error)
 
-	// add validates the whole batch against acc, then inserts or replaces it, and
-	// returns how many leading entries of labels it applied: all of them, or a prefix
-	// when ctx stopped it (with ctx's error).
-	add(ctx context.Context, labels []uint32, vecs []float32, acc acceptance, publish sync.Locker) (int, error)
+	// add validates the whole batch against acc, then inserts or replaces it. When ctx
+	// stops it midway it returns ctx's error and the positions in labels that did take
+	// effect, in order (with repeated labels only the last occurrence ever does);
+	// otherwise nil positions: all of the batch or none of it.
+	add(ctx context.Context, labels []uint32, vecs []float32, acc acceptance, publish sync.Locker) ([]int32, error)
 	// Delete is called with publish held.
 	Delete(labels []uint32) int
 	// compact drops deleted entries when forced or when they have become due; on a

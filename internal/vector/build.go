@@ -72,12 +72,12 @@ func (h *HNSW) Add(ctx context.Context, labels []uint32, vecs []float32) error {
 	return err
 }
 
-func (h *HNSW) add(ctx context.Context, labels []uint32, vecs []float32, acc acceptance, publish sync.Locker) (int, error) {
+func (h *HNSW) add(ctx context.Context, labels []uint32, vecs []float32, acc acceptance, publish sync.Locker) ([]int32, error) {
 	if err := h.checkBatch(labels, vecs, acc); err != nil {
-		return 0, err
+		return nil, err
 	}
 	if err := h.compact(ctx, false, publish); err != nil {
-		return 0, err
+		return nil, err
 	}
 	publish.Lock()
 	order := h.planAdd(labels)
@@ -85,13 +85,7 @@ func (h *HNSW) add(ctx context.Context, labels []uint32, vecs []float32, acc acc
 	threads := h.opts.threads()
 	for off := 0; off < len(order); {
 		if err := cancelled(ctx, "add"); err != nil {
-			// order is increasing, so replaying labels up to the last inserted position
-			// reproduces what was applied.
-			done := 0
-			if off > 0 {
-				done = int(order[off-1]) + 1
-			}
-			return done, err
+			return order[:off], err
 		}
 		n := min(h.batchSize(len(h.labels)), len(order)-off)
 		publish.Lock()
@@ -103,7 +97,7 @@ func (h *HNSW) add(ctx context.Context, labels []uint32, vecs []float32, acc acc
 		publish.Unlock()
 		off += n
 	}
-	return len(labels), nil
+	return nil, nil
 }
 
 // planAdd reserves room for a validated batch and returns the positions to insert, in

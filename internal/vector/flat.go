@@ -60,12 +60,12 @@ func (f *Flat) Add(ctx context.Context, labels []uint32, vecs []float32) error {
 	return err
 }
 
-func (f *Flat) add(ctx context.Context, labels []uint32, vecs []float32, acc acceptance, publish sync.Locker) (int, error) {
+func (f *Flat) add(ctx context.Context, labels []uint32, vecs []float32, acc acceptance, publish sync.Locker) ([]int32, error) {
 	if err := cancelled(ctx, "add"); err != nil {
-		return 0, err
+		return nil, err
 	}
 	if err := f.checkBatch(labels, vecs, acc); err != nil {
-		return 0, err
+		return nil, err
 	}
 	publish.Lock()
 	defer publish.Unlock()
@@ -89,7 +89,7 @@ func (f *Flat) add(ctx context.Context, labels []uint32, vecs []float32, acc acc
 		}
 		_ = f.metric.prepare(f.vec(slot), v, acceptStored)
 	}
-	return len(labels), nil
+	return nil, nil
 }
 
 // Delete removes labels and returns how many were present. The last vector moves into

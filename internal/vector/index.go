@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"slices"
 	"sync"
 	"sync/atomic"
 )
@@ -68,12 +69,23 @@ func (x *Index) AddLogged(ctx context.Context, labels []uint32, vecs []float32) 
 func (x *Index) add(ctx context.Context, labels []uint32, vecs []float32, acc acceptance) error {
 	x.writeMu.Lock()
 	defer x.writeMu.Unlock()
-	done, err := x.b.add(ctx, labels, vecs, acc, &x.mu)
-	if x.logging && done > 0 {
-		x.log = append(x.log, indexOp{
-			labels: append([]uint32(nil), labels[:done]...),
-			vecs:   append([]float32(nil), vecs[:done*x.b.options().Dim]...),
-		})
+	partial, err := x.b.add(ctx, labels, vecs, acc, &x.mu)
+	if !x.logging {
+		return err
+	}
+	switch {
+	case err == nil && len(labels) > 0:
+		x.log = append(x.log, indexOp{labels: slices.Clone(labels), vecs: slices.Clone(vecs)})
+	case len(partial) > 0:
+		// Exactly what took effect: a prefix of labels could hold an earlier occurrence of
+		// a repeated label whose later one was never applied.
+		dim := x.b.options().Dim
+		op := indexOp{labels: make([]uint32, 0, len(partial)), vecs: make([]float32, 0, len(partial)*dim)}
+		for _, i := range partial {
+			op.labels = append(op.labels, labels[i])
+			op.vecs = append(op.vecs, vecs[int(i)*dim:(int(i)+1)*dim]...)
+		}
+		x.log = append(x.log, op)
 	}
 	return err
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"slices"
 	"sync"
 	"testing"
 
@@ -176,4 +177,32 @@ func equalHits(a, b []Hit) bool {
 func isGraph(x *Index) bool {
 	_, ok := x.b.(*HNSW)
 	return ok
+}
+
+// A promotion replays the writes made while it builds. An add stopped midway must be
+// logged as what took effect: with a label repeated in the batch, a prefix of the batch
+// would also replay the label's earlier vector, which was never applied.
+func TestPromotionLogOfCancelledAdd(t *testing.T) {
+	const dim = 4
+	x, err := NewIndex(Options{Dim: dim, M: 4, Threads: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mustAdd(t, x, seqLabels(0, 40), clustered(1, 40, dim, 2)) // batches of one from here
+	x.writeMu.Lock()
+	x.logging = true
+	x.writeMu.Unlock()
+	ctx := &countdown{Context: context.Background()}
+	ctx.n.Store(1) // the first internal batch runs, the second is cancelled
+	vecs := []float32{1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0}
+	if err := x.Add(ctx, []uint32{100, 101, 100}, vecs); !errors.Is(err, context.Canceled) {
+		t.Fatalf("got %v, want context.Canceled", err)
+	}
+	if x.Contains(100) || !x.Contains(101) {
+		t.Fatalf("after the cancelled add: 100 present %v, 101 present %v", x.Contains(100), x.Contains(101))
+	}
+	want := []indexOp{{labels: []uint32{101}, vecs: vecs[dim : 2*dim]}}
+	if len(x.log) != 1 || !slices.Equal(x.log[0].labels, want[0].labels) || !slices.Equal(x.log[0].vecs, want[0].vecs) || x.log[0].del {
+		t.Fatalf("logged %+v, want %+v", x.log, want)
+	}
 }
