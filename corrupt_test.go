@@ -412,10 +412,18 @@ func FuzzOpen(f *testing.F) {
 		name := b.files[i]
 		img := b.image(t, name, data)
 		check(img, durableDir)
+		ro, roErr := open(img, durableDir, OpenOptions{Threads: 1, ReadOnly: true})
 		c, err := open(img, durableDir, OpenOptions{Threads: 1})
+		if (err == nil) != (roErr == nil) {
+			t.Fatalf("read-only open: %v; writable open: %v", roErr, err)
+		}
 		if err != nil {
 			return
 		}
+		if diff := durableDiff(ro, durableFromCollection(c)); diff != "" {
+			t.Fatalf("read-only and writable opens of %s differ: %s", name, diff)
+		}
+		ro.Close()
 		defer func() {
 			c.wal.Close()
 			c.lock.Close()
