@@ -145,7 +145,12 @@ func withSection(t testing.TB, data []byte, tag string, edit func([]byte) []byte
 		if tg == tag {
 			p = edit(p)
 		}
-		if err := w.Section(tg, p); err != nil {
+		if f.Chunked(tg) {
+			err = w.SectionChunked(tg, p, binfile.DefaultChunk)
+		} else {
+			err = w.Section(tg, p)
+		}
+		if err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -244,7 +249,8 @@ func smallEncodings(tb testing.TB, fields int) [][]byte {
 	return out
 }
 
-// FuzzDecodeSegment feeds arbitrary bytes (seeded with real encodings) to DecodeSegment.
+// FuzzDecodeSegment feeds arbitrary bytes (seeded with real encodings) to DecodeSegment and
+// OpenSegment.
 // Mutations mostly break checksums; FuzzDecodeSegmentSections covers damage behind valid
 // checksums.
 func FuzzDecodeSegment(f *testing.F) {
@@ -256,6 +262,11 @@ func FuzzDecodeSegment(f *testing.F) {
 	f.Add([]byte{})
 	f.Add([]byte(segMagic))
 	f.Fuzz(func(t *testing.T, data []byte) {
+		if opened, err := OpenSegment(data); err == nil {
+			exerciseOpened(t, opened)
+		} else if !errors.Is(err, corruption.Err) && !errors.Is(err, binfile.ErrVersion) {
+			t.Fatalf("OpenSegment: error does not wrap corruption.Err or ErrVersion: %v", err)
+		}
 		seg, err := DecodeSegment(data)
 		if err != nil {
 			if !errors.Is(err, corruption.Err) && !errors.Is(err, binfile.ErrVersion) {

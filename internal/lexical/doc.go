@@ -46,4 +46,8 @@
 // tombstones, which merges drop. Readers take a Snapshot, an immutable view that one
 // atomic load returns. Snapshot.Segments and Segment.Encode give what a storage layer needs
 // to persist an index (segments plus deletion sets), DecodeSegment and Restore bring it back.
+// OpenSegment brings a segment back in place instead, for memory-mapped files: it checks little
+// at open and verifies each term's dictionary entry, blocks and postings (chunk checksums and
+// every invariant) the first time a search reads them, keeping any damage it finds for
+// Snapshot.Err.
 package lexical

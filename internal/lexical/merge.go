@@ -2,6 +2,7 @@ package lexical
 
 import (
 	"bytes"
+	"fmt"
 	"slices"
 )
 
@@ -90,6 +91,9 @@ func mergeSegments(id uint64, fw []uint32, srcs []segState) (*Segment, error) {
 	total := 0
 	for i := range srcs {
 		total += srcs[i].live
+		if err := srcs[i].seg.VerifyAll(); err != nil {
+			return nil, fmt.Errorf("merge segment %d: %w", srcs[i].seg.id, err)
+		}
 	}
 	if total == 0 {
 		return nil, nil

@@ -85,7 +85,7 @@ func (p *plan) prepare(s *Snapshot, q Query) {
 	for si := range s.segs {
 		seg := s.segs[si].seg
 		for i := range p.terms {
-			t := seg.lookup(p.terms[i].term)
+			t := seg.find(p.terms[i].term)
 			p.segTerm[si*nt+i] = int32(t)
 			if t >= 0 {
 				p.terms[i].df += uint64(seg.termDF[t])

@@ -48,6 +48,7 @@ type Segment struct {
 	postings     uint64
 	termIndex    []uint32 // hash index over the terms, see lookup
 	termSeed     maphash.Seed
+	lazy         *lazyChecks // for a segment opened in place (OpenSegment); nil otherwise
 }
 
 // ID returns the segment's identifier. IDs increase monotonically within an Index: a merged
@@ -102,7 +103,8 @@ func (s *Segment) numFields() int { return len(s.fieldWeights) }
 func (s *Segment) term(t int) []byte { return s.termBytes[s.termOff[t]:s.termOff[t+1]] }
 
 // lookup returns the index of term in the dictionary, or −1, through the in-memory hash
-// index (built when the segment is built or decoded; it is not part of the encoding).
+// index (built when the segment is built or decoded; it is not part of the encoding, and an
+// opened segment has none: see find).
 func (s *Segment) lookup(term string) int {
 	slots := s.termIndex
 	if len(slots) == 0 {

@@ -2,6 +2,7 @@ package lexical
 
 import (
 	"bytes"
+	"fmt"
 	"math"
 	"sync"
 	"sync/atomic"
@@ -149,7 +150,14 @@ func (s *Snapshot) distinctTerms() int {
 	if len(s.segs) == 1 {
 		return s.segs[0].seg.Terms()
 	}
+	// Merging the dictionaries reads every term: those of opened segments are verified first,
+	// and a damaged one is left out of the count (its damage is kept, see Err).
 	pos := make([]int, len(s.segs))
+	for i := range s.segs {
+		if s.segs[i].seg.verifyDictionary() != nil {
+			pos[i] = s.segs[i].seg.Terms()
+		}
+	}
 	count := 0
 	for {
 		var least []byte
@@ -212,6 +220,21 @@ func (s *Snapshot) locate(id uint32) (si int, ord uint32, ok bool) {
 	}
 	o, found := s.segs[lo].seg.Ord(id)
 	return lo, uint32(o), found
+}
+
+// Docs returns the number of live documents (Stats().Docs, without the cost of Stats).
+func (s *Snapshot) Docs() uint64 { return s.live }
+
+// Err returns the first damage found so far in the snapshot's opened segments (see
+// OpenSegment), or nil. A search skips the damaged parts, so its results are incomplete
+// when Err is not nil after it.
+func (s *Snapshot) Err() error {
+	for i := range s.segs {
+		if err := s.segs[i].seg.Err(); err != nil {
+			return fmt.Errorf("segment %d: %w", s.segs[i].seg.id, err)
+		}
+	}
+	return nil
 }
 
 // Contains reports whether document id is live in the snapshot.
