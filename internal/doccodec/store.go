@@ -12,13 +12,15 @@ import (
 )
 
 // Store file identity (a binfile header).
+//
+// Version 2 keeps the documents' ids apart from their other fields, with a hash table over
+// them, and writes its bulk sections with chunk checksums, so that a reader can map the file
+// and read one document, or find one id, without reading the rest (OpenStore). Version 1
+// files (four strings per document in one section) are still read.
 const (
 	StoreMagic   = "VJRADOCS"
-	StoreVersion = 1
+	StoreVersion = 2
 )
-
-// fieldsPerDoc is how many strings the DATA section holds per document.
-const fieldsPerDoc = 4 // id, title, content, metadata JSON
 
 // Record is one live document of a store.
 type Record struct {
@@ -44,34 +46,93 @@ type Store struct {
 	Segments []SegmentDeletes
 }
 
-// EncodeStore lays out s as binfile sections: HEAD (JSON counters), IIDS (the internal ids),
-// OFFS and DATA (four strings per document: id, title, content, metadata JSON, as offsets
-// into DATA), and LDEL (per segment: its id, the number of words of its deletion set and the
-// words).
+// EncodeStore lays out s in memory (see WriteStore for the layout).
 func EncodeStore(s *Store) ([]byte, error) {
 	if len(s.IDs) != len(s.Docs) {
 		return nil, fmt.Errorf("document store: %d ids for %d documents", len(s.IDs), len(s.Docs))
 	}
-	offs := make([]uint64, 0, len(s.Docs)*fieldsPerDoc+1)
-	var data bytes.Buffer
-	offs = append(offs, 0)
-	for i := range s.Docs {
+	var buf bytes.Buffer
+	err := WriteStore(&buf, StoreHeader{NextID: s.NextID, Docs: len(s.Docs), Segments: s.Segments}, func(i int) (StoreDoc, error) {
 		r := &s.Docs[i]
 		meta, err := MarshalMetadata(r.Metadata)
 		if err != nil {
-			return nil, fmt.Errorf("document %q: metadata: %w", r.ID, err)
+			return StoreDoc{}, fmt.Errorf("document %q: metadata: %w", r.ID, err)
 		}
-		for _, f := range [fieldsPerDoc]string{r.ID, r.Title, r.Content, string(meta)} {
-			data.WriteString(f)
-			offs = append(offs, uint64(data.Len()))
-		}
-	}
-	head, err := json.Marshal(map[string]uint64{"next_id": uint64(s.NextID), "docs": uint64(len(s.IDs))})
+		return StoreDoc{IID: s.IDs[i], ID: r.ID, Title: r.Title, Content: r.Content, Metadata: string(meta)}, nil
+	})
 	if err != nil {
 		return nil, err
 	}
+	return buf.Bytes(), nil
+}
+
+// DecodeStore reads a whole store written by EncodeStore or WriteStore (either version),
+// verifying every checksum and every document. The result shares no memory with data.
+func DecodeStore(data []byte) (*Store, error) {
+	f, err := binfile.Parse(data, StoreMagic, StoreVersion)
+	if err != nil {
+		return nil, err
+	}
+	v, err := viewStore(f)
+	if err != nil {
+		return nil, err
+	}
+	if err := v.VerifyAll(); err != nil {
+		return nil, err
+	}
+	s := &Store{NextID: v.NextID, IDs: append([]uint32(nil), v.IIDs...), Docs: make([]Record, v.Len()), Segments: v.Segments}
+	for i := range s.Docs {
+		if s.Docs[i], err = v.Doc(i); err != nil {
+			return nil, err
+		}
+	}
+	return s, nil
+}
+
+// decodeHead reads the HEAD section: the next internal id and the number of documents.
+func decodeHead(b []byte) (nextID uint32, docs int, err error) {
+	var head map[string]uint64
+	if err := json.Unmarshal(b, &head); err != nil {
+		return 0, 0, corruption.Errorf("HEAD: %v", err)
+	}
+	if head["next_id"] > 1<<32-1 || head["docs"] > head["next_id"] {
+		return 0, 0, corruption.Errorf("HEAD: %v", head)
+	}
+	return uint32(head["next_id"]), int(head["docs"]), nil
+}
+
+// decodeDeletes reads the LDEL section: per segment, its id, the number of words of its
+// deletion set and the words.
+func decodeDeletes(b []byte) ([]SegmentDeletes, error) {
+	var out []SegmentDeletes
+	seen := map[uint64]bool{}
+	for len(b) > 0 {
+		if len(b) < 16 {
+			return nil, corruption.Errorf("LDEL truncated")
+		}
+		id := binary.LittleEndian.Uint64(b)
+		n := binary.LittleEndian.Uint64(b[8:])
+		b = b[16:]
+		if n > uint64(len(b))/8 {
+			return nil, corruption.Errorf("LDEL segment %d claims %d words", id, n)
+		}
+		words := make([]uint64, n)
+		for j := range words {
+			words[j] = binary.LittleEndian.Uint64(b[8*j:])
+		}
+		b = b[8*n:]
+		if seen[id] {
+			return nil, corruption.Errorf("LDEL lists segment %d twice", id)
+		}
+		seen[id] = true
+		out = append(out, SegmentDeletes{Segment: id, Deleted: bitset.FromWords(words)})
+	}
+	return out, nil
+}
+
+func encodeDeletes(segs []SegmentDeletes) []byte {
 	var ldel []byte
-	for _, sd := range s.Segments {
+	for _, sd := range segs {
 		ldel = binary.LittleEndian.AppendUint64(ldel, sd.Segment)
 		var words []uint64
 		if sd.Deleted != nil {
@@ -80,109 +141,5 @@ func EncodeStore(s *Store) ([]byte, error) {
 		ldel = binary.LittleEndian.AppendUint64(ldel, uint64(len(words)))
 		ldel = append(ldel, binfile.Uint64Bytes(words)...)
 	}
-	var buf bytes.Buffer
-	w, err := binfile.NewWriter(&buf, StoreMagic, StoreVersion)
-	if err != nil {
-		return nil, err
-	}
-	for _, sec := range []struct {
-		tag  string
-		data []byte
-	}{{"HEAD", head}, {"IIDS", binfile.Uint32Bytes(s.IDs)}, {"OFFS", binfile.Uint64Bytes(offs)}, {"DATA", data.Bytes()}, {"LDEL", ldel}} {
-		if err := w.Section(sec.tag, sec.data); err != nil {
-			return nil, err
-		}
-	}
-	if err := w.Close(); err != nil {
-		return nil, err
-	}
-	return buf.Bytes(), nil
-}
-
-// DecodeStore reads a store written by EncodeStore. The result shares no memory with data.
-func DecodeStore(data []byte) (*Store, error) {
-	f, err := binfile.Parse(data, StoreMagic, StoreVersion)
-	if err != nil {
-		return nil, err
-	}
-	sec := func(tag string) []byte {
-		if err != nil {
-			return nil
-		}
-		var b []byte
-		b, err = f.Section(tag)
-		return b
-	}
-	headB, dataB, ldelB := sec("HEAD"), sec("DATA"), sec("LDEL")
-	if err != nil {
-		return nil, err
-	}
-	var head map[string]uint64
-	if err := json.Unmarshal(headB, &head); err != nil {
-		return nil, corruption.Errorf("HEAD: %v", err)
-	}
-	iids, err := f.Uint32s("IIDS", binfile.AnyLength)
-	if err != nil {
-		return nil, err
-	}
-	offs, err := f.Uint64s("OFFS", binfile.AnyLength)
-	if err != nil {
-		return nil, err
-	}
-	if head["docs"] != uint64(len(iids)) || len(offs) != len(iids)*fieldsPerDoc+1 || head["next_id"] > 1<<32-1 {
-		return nil, corruption.Errorf("document counts disagree (head %v, %d ids, %d offsets)", head, len(iids), len(offs))
-	}
-	s := &Store{NextID: uint32(head["next_id"]), IDs: append([]uint32(nil), iids...), Docs: make([]Record, len(iids))}
-	for i := 1; i < len(iids); i++ {
-		if iids[i] <= iids[i-1] {
-			return nil, corruption.Errorf("internal ids not ascending at %d", i)
-		}
-	}
-	if len(iids) > 0 && iids[len(iids)-1] >= s.NextID {
-		return nil, corruption.Errorf("internal id %d beyond next id %d", iids[len(iids)-1], s.NextID)
-	}
-	if offs[0] != 0 || offs[len(offs)-1] != uint64(len(dataB)) {
-		return nil, corruption.Errorf("document data offsets do not cover the data")
-	}
-	for i := 1; i < len(offs); i++ {
-		if offs[i] < offs[i-1] {
-			return nil, corruption.Errorf("document data offsets decrease at %d", i)
-		}
-	}
-	field := func(i, f int) string { k := i*fieldsPerDoc + f; return string(dataB[offs[k]:offs[k+1]]) }
-	for i := range iids {
-		r := Record{ID: field(i, 0), Title: field(i, 1), Content: field(i, 2)}
-		if m := field(i, 3); m != "" {
-			if err := json.Unmarshal([]byte(m), &r.Metadata); err != nil {
-				return nil, corruption.Errorf("document %q metadata: %v", r.ID, err)
-			}
-		}
-		if r.ID == "" {
-			return nil, corruption.Errorf("document %d has an empty id", i)
-		}
-		s.Docs[i] = r
-	}
-	seen := map[uint64]bool{}
-	for len(ldelB) > 0 {
-		if len(ldelB) < 16 {
-			return nil, corruption.Errorf("LDEL truncated")
-		}
-		id := binary.LittleEndian.Uint64(ldelB)
-		n := binary.LittleEndian.Uint64(ldelB[8:])
-		ldelB = ldelB[16:]
-		if n > uint64(len(ldelB))/8 {
-			return nil, corruption.Errorf("LDEL segment %d claims %d words", id, n)
-		}
-		words := make([]uint64, n)
-		for j := range words {
-			words[j] = binary.LittleEndian.Uint64(ldelB[8*j:])
-		}
-		ldelB = ldelB[8*n:]
-		if seen[id] {
-			return nil, corruption.Errorf("LDEL lists segment %d twice", id)
-		}
-		seen[id] = true
-		s.Segments = append(s.Segments, SegmentDeletes{Segment: id, Deleted: bitset.FromWords(words)})
-	}
-	return s, nil
+	return ldel
 }
