@@ -13,7 +13,7 @@ import (
 
 func benchVector(ctx context.Context, u *ui, args []string) error {
 	fs := newFlagSet("bench vector", u)
-	var dir, efs, profile, metric string
+	var dir, efs, profile, metric, cpuprofile string
 	var m, efc, threads, k, nq, warmup int
 	var seed uint64
 	var asJSON bool
@@ -29,6 +29,7 @@ func benchVector(ctx context.Context, u *ui, args []string) error {
 	intVar(fs, &warmup, "warmup", 200, 0, anyInt, "untimed queries before each timed pass")
 	fs.Uint64Var(&seed, "seed", 0, "build seed")
 	fs.BoolVar(&asJSON, "json", false, "print JSON lines (the peer harness's fields)")
+	fs.StringVar(&cpuprofile, "cpuprofile", "", "write a CPU profile of the build to this file")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -80,6 +81,10 @@ func benchVector(ctx context.Context, u *ui, args []string) error {
 		keys[i] = uint32(i)
 	}
 	freeOSMemory() // the files' raw bytes are garbage now; keep them out of the peak
+	stopProfile, err := startCPUProfile(cpuprofile)
+	if err != nil {
+		return err
+	}
 	start := time.Now()
 	idx, err := vajra.NewVectorIndex(vajra.VectorIndexOptions{Dim: dim, Metric: metric, Profile: profile, M: m,
 		EfConstruction: efc, Seed: seed, Threads: threads})
@@ -90,6 +95,7 @@ func benchVector(ctx context.Context, u *ui, args []string) error {
 		return err
 	}
 	build := time.Since(start)
+	stopProfile()
 	// What stays resident once the input rows are dropped: the index, plus the queries and
 	// ground truth (under 2 MB here), over the process's resident size before reading data.
 	base = nil

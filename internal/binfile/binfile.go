@@ -176,6 +176,7 @@ type File struct {
 	crcs     map[string]uint32     // stored checksum of each section
 	chunked  map[string]*chunkSums // sections with chunk checksums (see SectionChunked)
 	lazy     bool                  // chunked sections are verified on demand (ParseLayout)
+	deferred []string              // sections ParseDeferring did not verify
 }
 
 // Parse validates data as a file of the given kind written by a format version no newer than
@@ -220,6 +221,52 @@ func ParseLayout(data []byte, magic string, maxVersion uint32) (*File, error) {
 	}
 	f.lazy = true
 	return f, nil
+}
+
+// ParseDeferring is Parse without the checksums of the sections that deferred names: their
+// payloads are not read (the pages of a mapped file stay untouched) until VerifyDeferred,
+// for formats whose bulk sections are safe to read unverified (any bytes there are valid
+// values) and are used sparsely, where even chunk checksums would read far more than the
+// reads themselves. Everything else is checked as Parse checks it.
+func ParseDeferring(data []byte, magic string, maxVersion uint32, deferred func(tag string) bool) (*File, error) {
+	f, err := parseLayout(data, magic, maxVersion)
+	if err != nil {
+		return nil, err
+	}
+	for _, tag := range f.tags {
+		if tag != sumsTag && deferred != nil && deferred(tag) {
+			f.deferred = append(f.deferred, tag)
+			continue
+		}
+		if err := f.verifySection(tag); err != nil {
+			return nil, err
+		}
+		if cs := f.chunked[tag]; cs != nil {
+			if err := f.sectionView(tag, cs).VerifyAll(); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return f, nil
+}
+
+// Deferred lists the sections whose checksums ParseDeferring left out, in file order.
+func (f *File) Deferred() []string { return append([]string(nil), f.deferred...) }
+
+// VerifyDeferred checks the checksums ParseDeferring left out, reading those payloads; a
+// mismatch is an error marked as corruption.
+func (f *File) VerifyDeferred() error {
+	for _, tag := range f.deferred {
+		if err := f.verifySection(tag); err != nil {
+			return err
+		}
+		if cs := f.chunked[tag]; cs != nil {
+			if err := f.sectionView(tag, cs).VerifyAll(); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 func (f *File) verifySection(tag string) error {

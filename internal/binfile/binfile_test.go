@@ -103,11 +103,54 @@ func TestUnalignedViewsCopy(t *testing.T) {
 	}
 }
 
+// TestParseDeferring checks that a deferred section's damage is found by VerifyDeferred
+// only, and that structural damage is found at once as by Parse.
+func TestParseDeferring(t *testing.T) {
+	data := writeSample(t)
+	nums := func(tag string) bool { return tag == "nums" }
+	f, err := ParseDeferring(data, "TESTFILE", 2, nums)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := f.Deferred(); len(d) != 1 || d[0] != "nums" {
+		t.Fatalf("Deferred = %v", d)
+	}
+	if err := f.VerifyDeferred(); err != nil {
+		t.Fatal(err)
+	}
+	raw, _ := f.Section("nums")
+	at := bytes.Index(data, raw)
+	bad := append([]byte(nil), data...)
+	bad[at+5] ^= 1
+	g, err := ParseDeferring(bad, "TESTFILE", 2, nums)
+	if err != nil {
+		t.Fatalf("a deferred payload was read at parse time: %v", err)
+	}
+	if err := g.VerifyDeferred(); !errors.Is(err, corruption.Err) {
+		t.Fatalf("VerifyDeferred of a damaged payload: %v", err)
+	}
+	if _, err := ParseDeferring(bad, "TESTFILE", 2, nil); !errors.Is(err, corruption.Err) {
+		t.Fatalf("nothing deferred: %v", err)
+	}
+	if _, err := ParseDeferring(data[:len(data)-1], "TESTFILE", 2, nums); !errors.Is(err, corruption.Err) {
+		t.Fatalf("truncated: %v", err)
+	}
+}
+
 func FuzzParse(f *testing.F) {
 	f.Add(writeSample(f))
 	f.Add([]byte("TESTFILE"))
 	f.Fuzz(func(t *testing.T, data []byte) {
+		// Deferring every checksum and verifying them afterwards accepts exactly what
+		// Parse accepts.
+		lazy, lerr := ParseDeferring(data, "TESTFILE", 2, func(string) bool { return true })
+		if lerr == nil {
+			lerr = lazy.VerifyDeferred()
+		}
 		file, err := Parse(data, "TESTFILE", 2)
+		if (err == nil) != (lerr == nil) {
+			t.Fatalf("Parse: %v; ParseDeferring and VerifyDeferred: %v", err, lerr)
+		}
 		if err != nil {
 			if !errors.Is(err, corruption.Err) && !errors.Is(err, ErrVersion) {
 				t.Fatalf("untyped error %v", err)

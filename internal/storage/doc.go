@@ -2,8 +2,9 @@
 // file-system interface (FS) with an operating-system implementation, an in-memory twin that
 // models exactly what POSIX makes durable and can simulate a crash, and a fault-injecting
 // wrapper; read-only file mappings (MapFile, through the optional Mapper capability, with a
-// read into the heap where an FS cannot map); crash-safe atomic file replacement; a write-ahead log; and the manifest that names
-// the current snapshot.
+// read into the heap where an FS cannot map, and GuardFault, which turns the fault of
+// reading a mapping whose file was truncated into an error); crash-safe atomic file
+// replacement; a write-ahead log; and the manifest that names the current snapshot.
 //
 // It does not own any index format: those live with their indexes and reach the disk through
 // WriteFileAtomic (whole immutable files) or the WAL (a stream of small updates).

@@ -2,6 +2,7 @@ package vector
 
 import (
 	"context"
+	"runtime/debug"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -79,10 +80,16 @@ func (h *HNSW) add(ctx context.Context, labels []uint32, vecs []float32, acc acc
 	if err := h.compact(ctx, false, publish); err != nil {
 		return nil, err
 	}
+	threads := h.opts.threads()
+	if h.opts.Quantization.quantized() && h.quant.needsTraining(len(h.labels)+len(labels)) {
+		next := h.trainCodes(vecs, threads)
+		publish.Lock()
+		h.quant = next
+		publish.Unlock()
+	}
 	publish.Lock()
 	order := h.planAdd(labels)
 	publish.Unlock()
-	threads := h.opts.threads()
 	for off := 0; off < len(order); {
 		if err := cancelled(ctx, "add"); err != nil {
 			return order[:off], err
@@ -91,6 +98,7 @@ func (h *HNSW) add(ctx context.Context, labels []uint32, vecs []float32, acc acc
 		publish.Lock()
 		b := h.prepareBatch(labels, vecs, order[off:off+n])
 		publish.Unlock()
+		h.encodeBatch(b, threads)
 		h.linkBatch(b, threads)
 		publish.Lock()
 		h.applyBatch(b, threads)
@@ -164,11 +172,22 @@ func (h *HNSW) prepareBatch(labels []uint32, vecs []float32, idx []int32) *batch
 		h.labels = append(h.labels, label)
 		h.levels = append(h.levels, uint8(lvl))
 		h.upperOff = append(h.upperOff, off)
-		n := len(h.vecs)
-		h.vecs = h.vecs[:n+h.dim]
+		var row []float32
+		if h.frozen {
+			n := len(h.tail)
+			h.tail = h.tail[:n+h.dim]
+			row = h.tail[n:]
+		} else {
+			n := len(h.vecs)
+			h.vecs = h.vecs[:n+h.dim]
+			row = h.vecs[n:]
+		}
 		// Validated by add, so prepare cannot fail.
-		_ = h.metric.prepare(h.vecs[n:], vecs[int(i)*h.dim:(int(i)+1)*h.dim], acceptStored)
+		_ = h.metric.prepare(row, vecs[int(i)*h.dim:(int(i)+1)*h.dim], acceptStored)
 		h.links0 = extend(h.links0, h.stride0)
+	}
+	if h.quant != nil {
+		h.quant.extend(len(idx))
 	}
 	if words := (len(h.labels) + 63) / 64; len(h.dead) < words {
 		h.dead = extend(h.dead, words-len(h.dead))
@@ -205,10 +224,16 @@ func (h *HNSW) forEachParallel(workers, n, chunk int, fn func(s *scratch, i int)
 	}
 	var next atomic.Int64
 	var wg sync.WaitGroup
+	var fault atomic.Value
 	for w := range scr {
 		wg.Add(1)
 		go func(s *scratch) {
 			defer wg.Done()
+			if h.mapped {
+				// A fault reading the mapped file reaches the caller's goroutine, whose
+				// guard (Index) turns it into an error, instead of killing the process.
+				defer forwardFault(&fault)()
+			}
 			for {
 				lo := int(next.Add(int64(chunk))) - chunk
 				if lo >= n {
@@ -221,7 +246,71 @@ func (h *HNSW) forEachParallel(workers, n, chunk int, fn func(s *scratch, i int)
 		}(scr[w])
 	}
 	wg.Wait()
+	if f := fault.Load(); f != nil {
+		panic(f.(faultPanic).value)
+	}
 	return scr
+}
+
+// faultPanic holds a recovered fault panic (atomic.Value needs one type).
+type faultPanic struct{ value any }
+
+// forwardFault makes a memory fault in the calling goroutine panic, and stores the panic in
+// fault instead of letting it kill the process; other panics pass.
+func forwardFault(fault *atomic.Value) func() {
+	old := debug.SetPanicOnFault(true)
+	return func() {
+		debug.SetPanicOnFault(old)
+		if r := recover(); r != nil {
+			if _, ok := r.(interface{ Addr() uintptr }); ok {
+				fault.CompareAndSwap(nil, faultPanic{r})
+				return
+			}
+			panic(r)
+		}
+	}
+}
+
+// trainCodes trains the quantiser on a sample of the stored vectors and the incoming ones
+// (vecs, not yet prepared), and encodes the stored ones with it. It only reads the index,
+// so searches go on meanwhile; the caller swaps the result in.
+func (h *HNSW) trainCodes(vecs []float32, threads int) *quantCodes {
+	stored := len(h.labels)
+	buf := make([]float32, h.dim)
+	row := func(r int) []float32 {
+		if r < stored {
+			return h.vec(uint32(r))
+		}
+		r -= stored
+		// Validated by add, so prepare cannot fail.
+		_ = h.metric.prepare(buf, vecs[r*h.dim:(r+1)*h.dim], acceptStored)
+		return buf
+	}
+	c := newQuantCodes(h.opts.Quantization, h.dim, h.metric, h.opts.Seed, stored+len(vecs)/h.dim, row, h.quant)
+	c.grow(stored)
+	c.extend(stored)
+	scr := h.forEachParallel(threads, stored, 256, func(s *scratch, i int) {
+		c.encode(&s.enc, i, h.vec(uint32(i)))
+	})
+	for _, s := range scr {
+		h.pool.put(s)
+	}
+	return c
+}
+
+// encodeBatch writes the codes of the batch's nodes, in parallel: each worker writes only
+// the rows of its nodes, which no search reads before the batch commits.
+func (h *HNSW) encodeBatch(b *batch, threads int) {
+	if h.quant == nil {
+		return
+	}
+	scr := h.forEachParallel(threads, b.count, 16, func(s *scratch, i int) {
+		node := b.start + i
+		h.quant.encode(&s.enc, node, h.vec(uint32(node)))
+	})
+	for _, s := range scr {
+		h.pool.put(s)
+	}
 }
 
 // linkBatch is phase 1: every new node finds its neighbours.
@@ -252,7 +341,7 @@ func (h *HNSW) linkNode(s *scratch, b *batch, i int) {
 			ids[j] = uint32(b.start + j)
 		}
 		ds := s.ds[:i]
-		h.metric.scoreRows(q, h.vecs, ids, ds)
+		h.scoreVecs(q, ids, ds)
 		for j, id := range ids {
 			s.inb = append(s.inb, cand{d: ds[j], id: id})
 		}
@@ -261,13 +350,19 @@ func (h *HNSW) linkNode(s *scratch, b *batch, i int) {
 
 	top := b.top
 	if top >= 0 {
-		cur := cand{d: h.metric.score(q, h.vec(b.entry)), id: b.entry}
+		// The graph search may run on the codes; neighbours are then chosen by exact
+		// scores of the candidates it found.
+		h.beginWalk(s, q, h.buildOnCodes)
+		cur := cand{d: h.walkScore(s, q, b.entry), id: b.entry}
 		for l := top; l > lvl; l-- {
 			cur = h.greedy(s, q, cur, l)
 		}
 		for l := min(lvl, top); l >= 0; l-- {
 			w := h.searchLayer(s, q, cur, h.opts.EfConstruction, l)
 			cur = cand{d: w[0].d, id: w[0].id & idMask}
+			if s.coded {
+				w = h.rescore(s, q, w, len(w))
+			}
 			h.linkLevel(s, b, node, l, w)
 		}
 	}
@@ -408,7 +503,7 @@ func (h *HNSW) addReverse(s *scratch, target uint32, level int, es []edge) {
 	existing := blk[1 : 1+cnt]
 	s.buffers(maxC)
 	ds := s.ds[:cnt]
-	h.metric.scoreRows(h.vec(target), h.vecs, existing, ds)
+	h.scoreVecs(h.vec(target), existing, ds)
 	m := s.merge[:0]
 	for i, id := range existing {
 		if !h.isDead(id) {

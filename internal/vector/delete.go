@@ -156,6 +156,7 @@ func (h *HNSW) repairList(s *scratch, node uint32, level int) {
 	q := h.vec(node)
 	if len(ids) < h.m {
 		// Too few survivors nearby: search the level for more, as an insert would.
+		h.beginWalk(s, q, false)
 		cur := cand{d: h.metric.score(q, h.vec(h.entry)), id: h.entry}
 		for l := h.topLevel; l > level; l-- {
 			cur = h.greedy(s, q, cur, l)
@@ -172,7 +173,7 @@ func (h *HNSW) repairList(s *scratch, node uint32, level int) {
 	s.selID = ids
 	s.buffers(len(ids))
 	ds := s.ds[:len(ids)]
-	h.metric.scoreRows(q, h.vecs, ids, ds)
+	h.scoreVecs(q, ids, ds)
 	m := s.merge[:0]
 	for i, id := range ids {
 		m = append(m, cand{d: ds[i], id: id})
@@ -213,6 +214,17 @@ func (h *HNSW) dropDead() {
 			}
 		}
 	}
+	// Frozen vectors are read-only: the live ones move to a new arena instead.
+	copied := h.frozen
+	if copied {
+		vecs := make([]float32, 0, int(live)*h.dim)
+		for i := 0; i < n; i++ {
+			if !h.isDead(uint32(i)) {
+				vecs = append(vecs, h.vec(uint32(i))...)
+			}
+		}
+		h.vecs, h.tail, h.frozen = vecs, nil, false
+	}
 	upperLen := 0
 	for i := 0; i < n; i++ {
 		node := uint32(i)
@@ -220,7 +232,12 @@ func (h *HNSW) dropDead() {
 			continue
 		}
 		j := remap[i]
-		copy(h.vecs[int(j)*h.dim:int(j+1)*h.dim], h.vecs[i*h.dim:(i+1)*h.dim])
+		if !copied {
+			copy(h.vecs[int(j)*h.dim:int(j+1)*h.dim], h.vecs[i*h.dim:(i+1)*h.dim])
+		}
+		if h.quant != nil {
+			h.quant.move(int(j), i)
+		}
 		src := h.links0[i*h.stride0 : (i+1)*h.stride0]
 		dst := h.links0[int(j)*h.stride0 : int(j+1)*h.stride0]
 		cnt := src[0]
@@ -256,6 +273,9 @@ func (h *HNSW) dropDead() {
 	h.upperOff = h.upperOff[:m]
 	h.upper = h.upper[:upperLen]
 	h.dead = h.dead[:(m+63)/64]
+	if h.quant != nil {
+		h.quant.truncate(m)
+	}
 	clear(h.dead)
 	h.nDead = 0
 	h.entry, h.topLevel = entry, top

@@ -24,6 +24,31 @@
 // number), and neighbours are picked with the heuristic of the paper's Algorithm 4 on
 // insert and whenever a full list is pruned.
 //
+// # Quantised graphs
+//
+// With Options.Quantization set to QuantSQ8 or QuantBQ a graph keeps, beside the float32
+// vectors, one short code a node (codes.go): sq8, one byte a dimension scaled per dimension
+// on a training sample, whose distance to a query is an exact integer sum (kernel.DotSQ8);
+// or bq, one bit a dimension of the centred, randomly rotated vector with RaBitQ's
+// correction factors beside the bits in the same cache line. Searches walk the graph on the
+// codes, keep the best Rescore candidates (3·k for sq8, 10·k for bq by default) and rank
+// those by their exact float32 distances, so the walk reads 4× (sq8) or ~16× (bq) fewer
+// bytes a distance and the answer is ranked exactly. Inserts search the graph on the codes
+// too and choose neighbours by exact distances among the candidates found. The quantiser is
+// trained on an evenly spaced sample when the index first receives vectors, again each time
+// it has doubled until the sample is 100,000 rows, and afresh by Promote; every step
+// depends only on the data and the operation sequence, so builds stay deterministic.
+//
+// # Memory-mapped files
+//
+// OpenFile maps an index file instead of reading it: the structure and the graph's links,
+// levels, labels and tombstones are checksummed and validated at open, while the float32
+// vectors and the codes, most of the bytes, stay in the file until searches touch them
+// (their checksums are checked by Index.Verify). A quantised index so opened reads only
+// the codes it walks and the few vectors it rescores; writes keep its mapped vectors where
+// they are and add new ones in memory. The risk of a mapping, a file truncated by another
+// program while mapped, is turned into an error (storage.GuardFault) rather than a crash.
+//
 // # Deterministic parallel build
 //
 // Add inserts in batches whose sizes depend only on the graph size and the options. Each
@@ -78,6 +103,5 @@
 // HNSW and Flat allow concurrent searches but need exclusive writes. Index adds the locking:
 // searches hold a read lock; writers are serialised and take the write lock only for the
 // short steps that change what searches read (a batch's neighbour search runs beside them).
-// Index serves from either through one internal interface (backing), which is also where
-// another kind of index (a graph over quantised codes, say) would plug in.
+// Index serves from either through one internal interface (backing).
 package vector

@@ -28,13 +28,26 @@ type HNSW struct {
 	dead     []uint64 // tombstones, one bit a node
 	nDead    int
 
+	// quant holds the codes of a quantised index (nil until its first Add trains it, and
+	// always nil with QuantNone).
+	quant *quantCodes
+	// buildOnCodes makes inserts search the graph on the codes (when there are any).
+	buildOnCodes bool
+
 	entry    uint32 // entry node, valid when topLevel >= 0
 	topLevel int    // -1 while the graph is empty
 	seq      uint64 // insertions so far, the key of level assignment
 
 	// borrowed is set while the arenas alias a byte slice given to ReadHNSW; the first
-	// mutation copies them.
+	// mutation copies them, except the float32 vectors of a quantised index, which stay
+	// where they are (frozen): searches only read a few of them, to rescore.
 	borrowed bool
+	// frozen is set while vecs aliases the bytes given to ReadHNSW after a mutation: later
+	// vectors go to tail, and a compaction copies them all.
+	frozen bool
+	// mapped is set when the bytes given to ReadHNSW are a memory mapping of a file, not
+	// heap memory (MemoryBytes leaves them out).
+	mapped bool
 }
 
 // NewHNSW returns an empty index. o is completed with EnsureDefaults and then validated.
@@ -56,6 +69,8 @@ func newHNSW(o Options) *HNSW {
 		strideU:  o.M + 1,
 		levelMul: 1 / math.Log(float64(o.M)),
 		topLevel: -1,
+
+		buildOnCodes: o.Quantization.quantized(),
 	}
 }
 
@@ -80,8 +95,42 @@ func (h *HNSW) Deleted() int { return h.nDead }
 // MemoryBytes returns the bytes held by the index's arenas, link lists, label table,
 // tombstones and pooled search scratch: what a resident index costs beyond the Go runtime.
 func (h *HNSW) MemoryBytes() int64 {
-	return h.rows.memoryBytes() + int64(cap(h.links0))*4 + int64(cap(h.levels)) +
+	b := h.lookup.memoryBytes() + h.pool.memoryBytes() + int64(cap(h.tail))*4
+	if !(h.mapped && (h.borrowed || h.frozen)) {
+		b += int64(cap(h.vecs)) * 4
+	}
+	if h.mapped && h.borrowed {
+		// Everything else is still in the file's pages too, but the quantiser's
+		// parameters are copied when read.
+		return b
+	}
+	b += int64(cap(h.labels))*4 + int64(cap(h.links0))*4 + int64(cap(h.levels)) +
 		int64(cap(h.upperOff))*4 + int64(cap(h.upper))*4 + int64(cap(h.dead))*8
+	if h.quant != nil {
+		b += h.quant.memoryBytes()
+	}
+	return b
+}
+
+// MappedBytes returns the bytes of the index that are read from a memory-mapped file
+// rather than held in the heap: they count towards the resident size only as far as
+// searches have touched them.
+func (h *HNSW) MappedBytes() int64 {
+	if !h.mapped {
+		return 0
+	}
+	b := int64(0)
+	if h.borrowed || h.frozen {
+		b += int64(len(h.vecs)) * 4
+	}
+	if h.borrowed {
+		b += int64(len(h.labels))*4 + int64(len(h.links0))*4 + int64(len(h.levels)) +
+			int64(len(h.upperOff))*4 + int64(len(h.upper))*4 + int64(len(h.dead))*8
+		if h.quant != nil {
+			b += h.quant.memoryBytes()
+		}
+	}
+	return b
 }
 
 func (h *HNSW) isDead(node uint32) bool { return h.dead[node>>6]&(1<<(node&63)) != 0 }
@@ -141,13 +190,20 @@ func (h *HNSW) own() {
 	if !h.borrowed {
 		return
 	}
-	h.vecs = append([]float32(nil), h.vecs...)
+	if h.opts.Quantization.quantized() {
+		h.frozen = true
+	} else {
+		h.vecs = append([]float32(nil), h.vecs...)
+	}
 	h.links0 = append([]uint32(nil), h.links0...)
 	h.upperOff = append([]uint32(nil), h.upperOff...)
 	h.upper = append([]uint32(nil), h.upper...)
 	h.labels = append([]uint32(nil), h.labels...)
 	h.levels = append([]uint8(nil), h.levels...)
 	h.dead = append([]uint64(nil), h.dead...)
+	if h.quant != nil {
+		h.quant.own()
+	}
 	h.borrowed = false
 }
 
@@ -162,12 +218,19 @@ func (h *HNSW) reserve(more int) {
 	if n > cap(h.labels) {
 		c = max(n, cap(h.labels)+cap(h.labels)/8)
 	}
-	h.vecs = growTo(h.vecs, c*h.dim)
+	if h.frozen {
+		h.tail = growTo(h.tail, c*h.dim-len(h.vecs))
+	} else {
+		h.vecs = growTo(h.vecs, c*h.dim)
+	}
 	h.links0 = growTo(h.links0, c*h.stride0)
 	h.levels = growTo(h.levels, c)
 	h.upperOff = growTo(h.upperOff, c)
 	h.labels = growTo(h.labels, c)
 	h.dead = growTo(h.dead, (c+63)/64)
+	if h.quant != nil {
+		h.quant.grow(c)
+	}
 }
 
 func growTo[T any](s []T, c int) []T {
@@ -223,6 +286,10 @@ type scratch struct {
 	front minHeap   // filtered search: unexpanded candidates
 	res   maxHeap   // filtered search and exact scans: kept results
 	out   []cand
+
+	coded bool      // the walk scores codes (see beginWalk)
+	cq    codeQuery // the query in the code domain when coded
+	enc   encoder   // encoding scratch of insert workers
 
 	scan   exactScan // state of an exact scan over a filter's labels
 	scanFn func(label uint32) bool

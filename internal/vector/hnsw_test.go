@@ -29,9 +29,17 @@ func TestSearchMatchesReference(t *testing.T) {
 	nq := len(queries) / dim
 	totalTies := 0
 	defer func() { t.Logf("%d tied neighbours checked", totalTies) }()
-	for _, metric := range []Metric{Cosine, L2, InnerProduct} {
-		t.Run(metric.String(), func(t *testing.T) {
-			h := mustHNSW(t, Options{Dim: dim, Metric: metric, M: 8, EfConstruction: 60, Seed: 3, Threads: 2})
+	for _, tc := range []struct {
+		metric Metric
+		quant  Quantization
+	}{
+		{Cosine, QuantNone}, {L2, QuantNone}, {InnerProduct, QuantNone},
+		{Cosine, QuantSQ8}, {L2, QuantSQ8}, {InnerProduct, QuantSQ8},
+		{Cosine, QuantBQ}, {L2, QuantBQ},
+	} {
+		metric := tc.metric
+		t.Run(metric.String()+"/"+string(tc.quant), func(t *testing.T) {
+			h := mustHNSW(t, Options{Dim: dim, Metric: metric, M: 8, EfConstruction: 60, Seed: 3, Threads: 2, Quantization: tc.quant})
 			mustAdd(t, h, seqLabels(0, n), data)
 			r := rand.New(rand.NewPCG(4, 4))
 			sets := map[string]*bitset.Set{}
@@ -116,10 +124,16 @@ func TestSearchMatchesReference(t *testing.T) {
 }
 
 func TestDeterministicAcrossThreads(t *testing.T) {
+	for _, q := range []Quantization{QuantNone, QuantSQ8, QuantBQ} {
+		t.Run(string(q), func(t *testing.T) { testDeterministicAcrossThreads(t, q) })
+	}
+}
+
+func testDeterministicAcrossThreads(t *testing.T, quant Quantization) {
 	const n, dim = 4000, 12
 	data := clustered(5, n, dim, 10)
 	build := func(threads int) []byte {
-		h := mustHNSW(t, Options{Dim: dim, M: 6, EfConstruction: 40, Seed: 9, Threads: threads})
+		h := mustHNSW(t, Options{Dim: dim, M: 6, EfConstruction: 40, Seed: 9, Threads: threads, Quantization: quant})
 		ctx := context.Background()
 		// Several calls, upserts, deletes and a compaction: every write path.
 		mustAdd(t, h, seqLabels(0, n/2), data[:n/2*dim])

@@ -25,6 +25,8 @@ type Index struct {
 	promoting atomic.Bool
 	logging   bool      // guarded by writeMu: record writes for a running Promote
 	log       []indexOp // guarded by writeMu
+
+	file *indexFile // the mapped file the index was opened from, or nil
 }
 
 // indexOp is a write recorded while a promotion builds its new index.
@@ -66,9 +68,13 @@ func (x *Index) AddLogged(ctx context.Context, labels []uint32, vecs []float32) 
 	return x.add(ctx, labels, vecs, acceptStored)
 }
 
-func (x *Index) add(ctx context.Context, labels []uint32, vecs []float32, acc acceptance) error {
+func (x *Index) add(ctx context.Context, labels []uint32, vecs []float32, acc acceptance) (err error) {
 	x.writeMu.Lock()
 	defer x.writeMu.Unlock()
+	if err := x.usable(); err != nil {
+		return err
+	}
+	defer x.guard(&err)()
 	partial, err := x.b.add(ctx, labels, vecs, acc, &x.mu)
 	if !x.logging {
 		return err
@@ -94,6 +100,9 @@ func (x *Index) add(ctx context.Context, labels []uint32, vecs []float32, acc ac
 func (x *Index) Delete(labels []uint32) int {
 	x.writeMu.Lock()
 	defer x.writeMu.Unlock()
+	if x.usable() != nil {
+		return 0
+	}
 	x.mu.Lock()
 	n := x.b.Delete(labels)
 	x.mu.Unlock()
@@ -105,9 +114,13 @@ func (x *Index) Delete(labels []uint32) int {
 
 // Compact repairs and drops deleted graph nodes now (see HNSW.Compact); a no-op for an
 // exact index.
-func (x *Index) Compact(ctx context.Context) error {
+func (x *Index) Compact(ctx context.Context) (err error) {
 	x.writeMu.Lock()
 	defer x.writeMu.Unlock()
+	if err := x.usable(); err != nil {
+		return err
+	}
+	defer x.guard(&err)()
 	return x.b.compact(ctx, true, &x.mu)
 }
 
@@ -117,17 +130,25 @@ func (x *Index) Search(q []float32, k int, o SearchOptions) ([]Hit, error) {
 }
 
 // SearchInto is Search appending to dst[:0].
-func (x *Index) SearchInto(dst []Hit, q []float32, k int, o SearchOptions) ([]Hit, error) {
+func (x *Index) SearchInto(dst []Hit, q []float32, k int, o SearchOptions) (hits []Hit, err error) {
 	x.mu.RLock()
 	defer x.mu.RUnlock()
+	if err := x.usable(); err != nil {
+		return dst[:0], err
+	}
+	defer x.guard(&err)()
 	return x.b.SearchInto(dst, q, k, o)
 }
 
 // SearchByLabel returns the k nearest live vectors to the stored vector of label, the label
 // itself left out, or an error wrapping ErrNotFound.
-func (x *Index) SearchByLabel(dst []Hit, label uint32, k int, o SearchOptions) ([]Hit, error) {
+func (x *Index) SearchByLabel(dst []Hit, label uint32, k int, o SearchOptions) (hits []Hit, err error) {
 	x.mu.RLock()
 	defer x.mu.RUnlock()
+	if err := x.usable(); err != nil {
+		return dst[:0], err
+	}
+	defer x.guard(&err)()
 	return x.b.SearchByLabel(dst, label, k, o)
 }
 
@@ -146,9 +167,19 @@ func (x *Index) Contains(label uint32) bool {
 }
 
 // Vector returns a copy of the stored vector of label.
-func (x *Index) Vector(label uint32) ([]float32, bool) {
+func (x *Index) Vector(label uint32) (v []float32, ok bool) {
 	x.mu.RLock()
 	defer x.mu.RUnlock()
+	if x.usable() != nil {
+		return nil, false
+	}
+	var err error
+	defer func() {
+		if err != nil {
+			v, ok = nil, false
+		}
+	}()
+	defer x.guard(&err)()
 	return x.b.Vector(label)
 }
 
@@ -160,9 +191,13 @@ func (x *Index) MemoryBytes() int64 {
 }
 
 // WriteTo writes the backing index (VJRAHNSW or VJRAFLAT format).
-func (x *Index) WriteTo(w io.Writer) (int64, error) {
+func (x *Index) WriteTo(w io.Writer) (n int64, err error) {
 	x.mu.RLock()
 	defer x.mu.RUnlock()
+	if err := x.usable(); err != nil {
+		return 0, err
+	}
+	defer x.guard(&err)()
 	return x.b.WriteTo(w)
 }
 
@@ -200,7 +235,8 @@ const (
 // index then replaces the old atomically. It returns when the swap is done (run it in a
 // goroutine to promote in the background), with ErrBusy if another promotion is running,
 // or with ctx's error, leaving the index as it was.
-func (x *Index) Promote(ctx context.Context, p Profile) error {
+func (x *Index) Promote(ctx context.Context, p Profile) (err error) {
+	defer x.guard(&err)()
 	if _, ok := p.params(); !ok && p != ProfileExact {
 		return fmt.Errorf("%w: unknown profile %q", ErrBadOptions, p)
 	}
@@ -210,6 +246,10 @@ func (x *Index) Promote(ctx context.Context, p Profile) error {
 	defer x.promoting.Store(false)
 
 	x.writeMu.Lock()
+	if err := x.usable(); err != nil {
+		x.writeMu.Unlock()
+		return err
+	}
 	o := x.b.options()
 	o.Profile, o.M, o.M0, o.EfConstruction, o.EfSearch = p, 0, 0, 0, 0
 	labels, vecs := x.b.live()

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"runtime"
+	"strings"
 )
 
 // Profile names a set of build parameters, trading build time for recall. A profile only
@@ -41,6 +42,47 @@ func (p Profile) params() (profileParams, bool) {
 		return profileParams{m: 8, efc: 24, ef: 48}, true
 	}
 	return profileParams{}, false
+}
+
+// Quantization names how a graph index stores the vectors its searches walk on. The
+// float32 vectors are kept either way: a quantised index walks the graph on short codes and
+// rescores its best candidates with them (see the package documentation).
+type Quantization string
+
+const (
+	// QuantNone walks on the float32 vectors themselves (the default; "" means it too).
+	QuantNone Quantization = "none"
+	// QuantSQ8 keeps one byte per dimension, scaled per dimension on a training sample: a
+	// quarter of the float32 bytes, and distances within about 10⁻⁴ of the exact ones.
+	QuantSQ8 Quantization = "sq8"
+	// QuantBQ keeps one bit per dimension of the centred, randomly rotated vector
+	// (RaBitQ-style), for models of 768 dimensions and more: 1/32 of the float32 bytes,
+	// with a coarser estimate that needs more rescoring.
+	QuantBQ Quantization = "bq"
+)
+
+// ParseQuantization reads "none" (or ""), "sq8" or "bq", case-insensitively.
+func ParseQuantization(s string) (Quantization, error) {
+	switch q := Quantization(strings.ToLower(strings.TrimSpace(s))); q {
+	case "", QuantNone:
+		return QuantNone, nil
+	case QuantSQ8, QuantBQ:
+		return q, nil
+	}
+	return "", fmt.Errorf("%w: unknown quantization %q (want none, sq8 or bq)", ErrBadOptions, s)
+}
+
+// quantized reports whether q keeps codes beside the float32 vectors.
+func (q Quantization) quantized() bool { return q == QuantSQ8 || q == QuantBQ }
+
+// rescoreFactor is the default number of candidates a quantised search rescores, per
+// result asked for: enough for the exact top k to be among them (sq8 ranks the exact top 10
+// within its top 20 almost always, bq within its top 100).
+func (q Quantization) rescoreFactor() int {
+	if q == QuantBQ {
+		return 10
+	}
+	return 3
 }
 
 // Limits on options, generous enough for any real use and small enough that sizes cannot
@@ -84,6 +126,14 @@ type Options struct {
 	// of deleted nodes and compacts them away; 0 means 0.1; negative means only on an
 	// explicit Compact.
 	RepairAt float64
+	// Quantization chooses what searches walk the graph on: the float32 vectors (QuantNone,
+	// the default) or short codes (QuantSQ8, QuantBQ), whose best candidates are then
+	// rescored with the float32 vectors. A Flat index ignores it until promoted.
+	Quantization Quantization
+	// Rescore is how many candidates a quantised search rescores with the float32 vectors
+	// (at least k, and the candidate list is made at least this long); 0 means 3·k for sq8
+	// and 10·k for bq. SearchOptions.Rescore overrides it per query.
+	Rescore int
 }
 
 // EnsureDefaults fills unset fields from the profile and the package defaults.
@@ -111,6 +161,9 @@ func (o *Options) EnsureDefaults() {
 	if o.RepairAt == 0 {
 		o.RepairAt = 0.1
 	}
+	if o.Quantization == "" {
+		o.Quantization = QuantNone
+	}
 }
 
 // Validate reports the first unusable field. It expects EnsureDefaults to have run.
@@ -137,6 +190,10 @@ func (o Options) Validate() error {
 		return bad("ExactBelow %g above 1", o.ExactBelow)
 	case o.RepairAt > 1 || math.IsNaN(o.RepairAt):
 		return bad("RepairAt %g above 1", o.RepairAt)
+	case o.Quantization != "" && o.Quantization != QuantNone && !o.Quantization.quantized():
+		return bad("unknown quantization %q (want none, sq8 or bq)", o.Quantization)
+	case o.Rescore < 0 || o.Rescore > maxEf:
+		return bad("Rescore %d out of range [0, %d]", o.Rescore, maxEf)
 	}
 	if _, ok := o.Profile.params(); !ok {
 		return bad("unknown profile %q (want quality, fast or instant)", o.Profile)
@@ -158,6 +215,10 @@ type SearchOptions struct {
 	Ef int
 	// Filter, when set, restricts results to the labels it allows.
 	Filter Filter
+	// Rescore, for a quantised index, is how many candidates are rescored with the float32
+	// vectors; 0 means the index default (Options.Rescore). It is raised to k when smaller,
+	// and Ef to it.
+	Rescore int
 }
 
 // Hit is one search result.

@@ -18,18 +18,25 @@ import (
 //	             the next payload at a 64-byte file offset), vecs (float32 arena),
 //	             lnk0 (level-0 lists), levl (one byte a node), upof (upper offsets),
 //	             uppr (upper lists), labl (node labels), dead (tombstone words)
+//	VJRAHNSW v2: a quantised index: the v1 sections, then qmet (quantisation, nodes at
+//	             training, rescore), qprm (sq8: per-dimension lo then step; bq: centre then
+//	             the dim×dim rotation, float32), algn, qcod (the code arena, 64-byte aligned:
+//	             sq8 bytes or bq words), qnrm (sq8 under L2: decoded squared norms). An
+//	             index without quantisation is written as v1, byte for byte as before.
 //	VJRAFLAT v1: meta (dim, metric, count), vecs, labl
 //
 // Threads is not stored: it never changes what is built, and the reader's machine picks
 // its own.
 const (
 	hnswMagic   = "VJRAHNSW"
-	hnswVersion = 1
+	hnswVersion = 2
+	// hnswPlain is the version of files without quantisation.
+	hnswPlain   = 1
 	flatMagic   = "VJRAFLAT"
 	flatVersion = 1
 )
 
-// rowAlign is the file offset alignment of the vector arena: with it, a file read into a
+// rowAlign is the file offset alignment of the vector and code arenas: with it, a file read into a
 // page-aligned buffer (os.ReadFile, mmap) serves rows that start on cache-line
 // boundaries, as freshly built arenas do, which searches measurably prefer (a 384-dim row
 // then spans 24 cache lines, not 25). The padding goes in an "algn" section readers ignore.
@@ -40,6 +47,7 @@ const rowAlign = 64
 type section struct {
 	tag     string
 	payload []byte
+	more    []byte // written right after payload, in the same section
 	alignTo uint64
 }
 
@@ -49,13 +57,31 @@ func writeFile(w io.Writer, magic string, version uint32, sections []section) (i
 	if err != nil {
 		return 0, err
 	}
+	pads := 0
 	for _, s := range sections {
 		if s.alignTo > 0 {
-			if err := bw.Pad("algn", s.alignTo); err != nil {
+			// Tags must be unique: "algn", then "aln2", "aln3", ...
+			tag := "algn"
+			if pads++; pads > 1 {
+				tag = fmt.Sprintf("aln%d", pads%10)
+			}
+			if err := bw.Pad(tag, s.alignTo); err != nil {
 				return bw.Written(), fmt.Errorf("section %s: %w", s.tag, err)
 			}
 		}
-		if err := bw.Section(s.tag, s.payload); err != nil {
+		var err error
+		if len(s.more) == 0 {
+			err = bw.Section(s.tag, s.payload)
+		} else {
+			err = bw.SectionFrom(s.tag, uint64(len(s.payload)+len(s.more)), 0, func(w io.Writer) error {
+				if _, err := w.Write(s.payload); err != nil {
+					return err
+				}
+				_, err := w.Write(s.more)
+				return err
+			})
+		}
+		if err != nil {
 			return bw.Written(), fmt.Errorf("section %s: %w", s.tag, err)
 		}
 	}
@@ -85,17 +111,23 @@ func (h *HNSW) WriteTo(w io.Writer) (int64, error) {
 	}
 	var mb bytes.Buffer
 	_ = binary.Write(&mb, binary.LittleEndian, &meta)
-	n, err := writeFile(w, hnswMagic, hnswVersion, []section{
+	sections := []section{
 		{tag: "meta", payload: mb.Bytes()},
 		{tag: "prof", payload: []byte(h.opts.Profile)},
-		{tag: "vecs", payload: binfile.Float32Bytes(h.vecs), alignTo: rowAlign},
+		{tag: "vecs", payload: binfile.Float32Bytes(h.vecs), more: binfile.Float32Bytes(h.tail), alignTo: rowAlign},
 		{tag: "lnk0", payload: binfile.Uint32Bytes(h.links0)},
 		{tag: "levl", payload: h.levels},
 		{tag: "upof", payload: binfile.Uint32Bytes(h.upperOff)},
 		{tag: "uppr", payload: binfile.Uint32Bytes(h.upper)},
 		{tag: "labl", payload: binfile.Uint32Bytes(h.labels)},
 		{tag: "dead", payload: binfile.Uint64Bytes(h.dead)},
-	})
+	}
+	version := uint32(hnswPlain)
+	if h.opts.Quantization.quantized() {
+		version = hnswVersion
+		sections = append(sections, h.quantSections()...)
+	}
+	n, err := writeFile(w, hnswMagic, version, sections)
 	if err != nil {
 		return n, fmt.Errorf("write hnsw: %w", err)
 	}
@@ -141,6 +173,14 @@ func decodeHNSW(f *binfile.File) (*HNSW, error) {
 		Dim: int(meta.Dim), Metric: Metric(meta.Metric), M: int(meta.M), M0: int(meta.M0),
 		EfConstruction: int(meta.EfConstruction), EfSearch: int(meta.EfSearch), Seed: meta.Seed,
 		Profile: Profile(prof), ExactBelow: meta.ExactBelow, RepairAt: meta.RepairAt,
+		Quantization: QuantNone,
+	}
+	var qm quantMeta
+	if f.Version >= 2 {
+		if qm, err = readQuantMeta(f); err != nil {
+			return nil, err
+		}
+		o.Quantization, o.Rescore = qm.kind, qm.rescore
 	}
 	if math.IsNaN(o.ExactBelow) || math.IsNaN(o.RepairAt) || o.ExactBelow == 0 || o.RepairAt == 0 {
 		return nil, corruption.Errorf("thresholds out of range")
@@ -179,6 +219,11 @@ func decodeHNSW(f *binfile.File) (*HNSW, error) {
 		return nil, err
 	}
 	h.entry, h.topLevel, h.seq = uint32(meta.Entry), int(meta.TopLevel), meta.Seq
+	if f.Version >= 2 {
+		if h.quant, err = readQuantCodes(f, qm, o, n); err != nil {
+			return nil, err
+		}
+	}
 	if err := h.validate(meta); err != nil {
 		return nil, err
 	}

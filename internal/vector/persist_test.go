@@ -30,8 +30,14 @@ func writeHNSW(t testing.TB, h *HNSW) []byte {
 // smallIndex builds a little graph with upper levels, tombstones and sparse-enough labels.
 func smallIndex(t testing.TB, n int) *HNSW {
 	t.Helper()
+	return smallQuantIndex(t, n, QuantNone, Cosine)
+}
+
+// smallQuantIndex is smallIndex with a quantisation and a metric.
+func smallQuantIndex(t testing.TB, n int, q Quantization, m Metric) *HNSW {
+	t.Helper()
 	const dim = 8
-	h := mustHNSW(t, Options{Dim: dim, M: 4, EfConstruction: 20, Seed: 2, Threads: 1})
+	h := mustHNSW(t, Options{Dim: dim, M: 4, EfConstruction: 20, Seed: 2, Threads: 1, Quantization: q, Metric: m})
 	labels := make([]uint32, n)
 	for i := range labels {
 		labels[i] = uint32(3*i + 1)
@@ -114,7 +120,7 @@ func rewrap(t testing.TB, data []byte, tag string, edit func([]byte) []byte) []b
 		t.Fatal(err)
 	}
 	var buf bytes.Buffer
-	w, _ := binfile.NewWriter(&buf, hnswMagic, hnswVersion)
+	w, _ := binfile.NewWriter(&buf, hnswMagic, f.Version)
 	for _, tg := range f.Tags() {
 		p, _ := f.Section(tg)
 		p = append([]byte(nil), p...)
@@ -215,6 +221,9 @@ func exercise(t *testing.T, h *HNSW) {
 func FuzzReadHNSW(f *testing.F) {
 	f.Add(writeHNSW(f, smallIndex(f, 40)))
 	f.Add(writeHNSW(f, mustHNSW(f, Options{Dim: 2})))
+	f.Add(writeHNSW(f, smallQuantIndex(f, 40, QuantSQ8, L2)))
+	f.Add(writeHNSW(f, smallQuantIndex(f, 40, QuantBQ, Cosine)))
+	f.Add(writeHNSW(f, mustHNSW(f, Options{Dim: 2, Quantization: QuantSQ8})))
 	f.Add([]byte(hnswMagic))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		h, err := ReadHNSW(data)
@@ -237,22 +246,49 @@ func FuzzReadHNSWSections(f *testing.F) {
 	f.Add(uint8(4), uint32(3), uint32(3), uint8(1))
 	f.Fuzz(func(t *testing.T, sec uint8, off, val uint32, cut uint8) {
 		tags := []string{"meta", "lnk0", "levl", "upof", "uppr", "labl", "dead", "vecs", "prof"}
-		data := rewrap(t, base, tags[int(sec)%len(tags)], func(p []byte) []byte {
-			if len(p) >= 4 {
-				o := int(off) % (len(p) - 3)
-				binary.LittleEndian.PutUint32(p[o:], binary.LittleEndian.Uint32(p[o:])^val)
-			}
-			return p[:len(p)-min(int(cut), len(p))]
-		})
-		h, err := ReadHNSW(data)
-		if err != nil {
-			if !errors.Is(err, corruption.Err) {
-				t.Fatalf("untyped error: %v", err)
-			}
-			return
-		}
-		exercise(t, h)
+		fuzzSection(t, base, tags[int(sec)%len(tags)], off, val, cut)
 	})
+}
+
+// FuzzReadQuantSections is FuzzReadHNSWSections for the files of quantised indexes,
+// whose extra sections it mutates too.
+func FuzzReadQuantSections(f *testing.F) {
+	bases := [][]byte{
+		writeHNSW(f, smallQuantIndex(f, 40, QuantSQ8, L2)),
+		writeHNSW(f, smallQuantIndex(f, 40, QuantBQ, InnerProduct)),
+		writeHNSW(f, smallQuantIndex(f, 40, QuantSQ8, Cosine)),
+	}
+	f.Add(uint8(0), uint8(9), uint32(0), uint32(1), uint8(0))
+	f.Add(uint8(1), uint8(11), uint32(5), uint32(0xffff), uint8(0))
+	f.Add(uint8(0), uint8(10), uint32(0), uint32(0x7fc00000), uint8(0))
+	f.Add(uint8(2), uint8(12), uint32(0), uint32(3), uint8(4))
+	f.Add(uint8(1), uint8(1), uint32(8), uint32(9), uint8(0))
+	f.Fuzz(func(t *testing.T, which, sec uint8, off, val uint32, cut uint8) {
+		tags := []string{"meta", "lnk0", "levl", "upof", "uppr", "labl", "dead", "vecs", "prof",
+			"qmet", "qprm", "qcod", "qnrm"}
+		fuzzSection(t, bases[int(which)%len(bases)], tags[int(sec)%len(tags)], off, val, cut)
+	})
+}
+
+// fuzzSection xors val into the section tag of base at off, cuts cut bytes off its end,
+// re-checksums the file and reads it: an error must be marked as corruption, an index must
+// survive every operation.
+func fuzzSection(t *testing.T, base []byte, tag string, off, val uint32, cut uint8) {
+	data := rewrap(t, base, tag, func(p []byte) []byte {
+		if len(p) >= 4 {
+			o := int(off) % (len(p) - 3)
+			binary.LittleEndian.PutUint32(p[o:], binary.LittleEndian.Uint32(p[o:])^val)
+		}
+		return p[:len(p)-min(int(cut), len(p))]
+	})
+	h, err := ReadHNSW(data)
+	if err != nil {
+		if !errors.Is(err, corruption.Err) {
+			t.Fatalf("untyped error: %v", err)
+		}
+		return
+	}
+	exercise(t, h)
 }
 
 func FuzzReadFlat(f *testing.F) {

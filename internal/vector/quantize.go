@@ -46,15 +46,19 @@ const sq8Sample = 100_000
 // trainSQ8 fits the per-dimension ranges on a sample of vecs (rows of dim, already
 // prepared for the metric: normalised under cosine).
 func trainSQ8(vecs []float32, dim int, m Metric) *sq8Quantizer {
+	return trainSQ8Rows(len(vecs)/dim, dim, m, func(r int) []float32 { return vecs[r*dim : (r+1)*dim] })
+}
+
+// trainSQ8Rows is trainSQ8 over n rows that row returns.
+func trainSQ8Rows(n, dim int, m Metric, row func(r int) []float32) *sq8Quantizer {
 	q := &sq8Quantizer{dim: dim, metric: m, lo: make([]float32, dim), step: make([]float32, dim)}
-	n := len(vecs) / dim
 	lo := make([]float32, dim)
 	hi := make([]float32, dim)
 	for j := range lo {
 		lo[j], hi[j] = float32(math.Inf(1)), float32(math.Inf(-1))
 	}
 	for _, r := range sampleRows(n, sq8Sample) {
-		for j, x := range vecs[r*dim : (r+1)*dim] {
+		for j, x := range row(r) {
 			lo[j] = min(lo[j], x)
 			hi[j] = max(hi[j], x)
 		}

@@ -32,12 +32,22 @@ const bqQueryBits = 4
 
 // trainBQ computes the centre on a sample of vecs and draws the rotation from seed.
 func trainBQ(vecs []float32, dim int, m Metric, seed uint64) *bqQuantizer {
+	return trainBQRows(len(vecs)/dim, dim, m, seed, func(r int) []float32 { return vecs[r*dim : (r+1)*dim] })
+}
+
+// trainBQRows is trainBQ over n rows that row returns.
+func trainBQRows(n, dim int, m Metric, seed uint64, row func(r int) []float32) *bqQuantizer {
+	return trainBQRowsRotated(n, dim, m, seed, row, nil)
+}
+
+// trainBQRowsRotated is trainBQRows reusing rot, the rotation an earlier training drew from
+// the same seed and dimension (nil: draw it), which costs O(dim³).
+func trainBQRowsRotated(n, dim int, m Metric, seed uint64, row func(r int) []float32, rot []float32) *bqQuantizer {
 	q := &bqQuantizer{dim: dim, words: (dim + 63) / 64, metric: m, centre: make([]float32, dim)}
-	n := len(vecs) / dim
 	sample := sampleRows(n, sq8Sample)
 	sum := make([]float64, dim)
 	for _, r := range sample {
-		for j, x := range vecs[r*dim : (r+1)*dim] {
+		for j, x := range row(r) {
 			sum[j] += float64(x)
 		}
 	}
@@ -46,7 +56,10 @@ func trainBQ(vecs []float32, dim int, m Metric, seed uint64) *bqQuantizer {
 			q.centre[j] = float32(sum[j] / float64(len(sample)))
 		}
 	}
-	q.rot = randomRotation(dim, seed)
+	if rot == nil {
+		rot = randomRotation(dim, seed)
+	}
+	q.rot = rot
 	return q
 }
 

@@ -50,20 +50,48 @@ func refSearch(h *HNSW, query []float32, k int, o SearchOptions) []Hit {
 		return hits(all)
 	}
 
+	// A quantised index walks on code scores, keeps the r best candidates and ranks them
+	// by the exact scores.
+	walk, r := dist, k
+	if h.quant != nil {
+		var cq codeQuery
+		h.quant.prepare(&cq, q)
+		walk = func(id uint32) float32 {
+			out := make([]float32, 1)
+			h.quant.scoreRows(&cq, []uint32{id}, out)
+			return out[0]
+		}
+		r = o.Rescore
+		if r <= 0 {
+			r = h.opts.Rescore
+		}
+		if r <= 0 {
+			r = h.opts.Quantization.rescoreFactor() * k
+		}
+		r = max(r, k)
+	}
+	rescored := func(s []cand) []Hit {
+		byScore(s)
+		s = s[:min(r, len(s))]
+		if h.quant != nil {
+			for i := range s {
+				s[i].d = dist(s[i].id)
+			}
+		}
+		return hits(s)
+	}
 	ef := o.Ef
 	if ef <= 0 {
 		ef = h.opts.EfSearch
 	}
-	if ef < k {
-		ef = k
-	}
-	cur := cand{d: dist(h.entry), id: h.entry}
+	ef = max(ef, r)
+	cur := cand{d: walk(h.entry), id: h.entry}
 	for l := h.topLevel; l > 0; l-- {
 		for moved := true; moved; {
 			moved = false
 			best := cur
 			for _, nb := range h.neighbours(cur.id, l) {
-				if c := (cand{d: dist(nb), id: nb}); c.less(best) {
+				if c := (cand{d: walk(nb), id: nb}); c.less(best) {
 					best = c
 				}
 			}
@@ -102,7 +130,7 @@ func refSearch(h *HNSW, query []float32, k int, o SearchOptions) []Hit {
 				continue
 			}
 			visited[nb] = true
-			nc := cand{d: dist(nb), id: nb}
+			nc := cand{d: walk(nb), id: nb}
 			if len(results) < ef || nc.less(results[len(results)-1]) {
 				candidates = append(candidates, nc)
 				if accept(nb) {
@@ -114,5 +142,5 @@ func refSearch(h *HNSW, query []float32, k int, o SearchOptions) []Hit {
 			}
 		}
 	}
-	return hits(results)
+	return rescored(results)
 }

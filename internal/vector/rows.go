@@ -9,14 +9,33 @@ type rows struct {
 	dim    int
 	metric Metric
 	vecs   []float32 // slot i's vector at [i*dim, (i+1)*dim)
-	labels []uint32  // slot → label
+	// tail holds the slots after those in vecs when vecs is a read-only view of a file
+	// (see HNSW.frozen); empty otherwise.
+	tail   []float32
+	labels []uint32 // slot → label
 	lookup labelTable
 	pool   scratchPool
 }
 
 func (r *rows) vec(slot uint32) []float32 {
 	off := int(slot) * r.dim
-	return r.vecs[off : off+r.dim : off+r.dim]
+	if off < len(r.vecs) {
+		return r.vecs[off : off+r.dim : off+r.dim]
+	}
+	off -= len(r.vecs)
+	return r.tail[off : off+r.dim : off+r.dim]
+}
+
+// scoreVecs sets out[i] to the exact internal score between q and slot ids[i], wherever
+// the slot's vector is kept; never NaN.
+func (r *rows) scoreVecs(q []float32, ids []uint32, out []float32) {
+	if len(r.tail) == 0 {
+		r.metric.scoreRows(q, r.vecs, ids, out)
+		return
+	}
+	for i, id := range ids {
+		out[i] = r.metric.score(q, r.vec(id))
+	}
 }
 
 // Contains reports whether label is live in the index.

@@ -30,23 +30,35 @@ func (h *HNSW) nearest(s *scratch, q []float32, k int, o SearchOptions) []cand {
 		ef = h.opts.EfSearch
 	}
 	// A list longer than the graph changes nothing but the scratch it would allocate.
-	ef = min(max(ef, k), len(h.labels))
 	if h.exactFilter(o.Filter) {
 		return h.exactAllowed(s, q, k, o.Filter)
 	}
-	cur := cand{d: h.metric.score(q, h.vec(h.entry)), id: h.entry}
+	// A quantised walk keeps the best r candidates by code score, which the float32
+	// vectors then rank.
+	r := k
+	if h.quant != nil {
+		r = h.rescoreCount(k, o)
+	}
+	ef = min(max(ef, r), len(h.labels))
+	h.beginWalk(s, q, true)
+	cur := cand{d: h.walkScore(s, q, h.entry), id: h.entry}
 	for l := h.topLevel; l > 0; l-- {
 		cur = h.greedy(s, q, cur, l)
 	}
+	var w []cand
 	if o.Filter == nil && h.nDead == 0 {
-		w := h.searchLayer(s, q, cur, ef, 0)
-		w = w[:min(k, len(w))]
+		w = h.searchLayer(s, q, cur, ef, 0)
+		w = w[:min(r, len(w))]
 		for i := range w {
 			w[i].id &= idMask
 		}
-		return w
+	} else {
+		w = h.searchLayerFiltered(s, q, cur, ef, r, o.Filter)
 	}
-	return h.searchLayerFiltered(s, q, cur, ef, k, o.Filter)
+	if s.coded {
+		w = h.rescore(s, q, w, k)
+	}
+	return w
 }
 
 // greedy walks level from cur to a local minimum, moving to the best neighbour each step
@@ -59,7 +71,7 @@ func (h *HNSW) greedy(s *scratch, q []float32, cur cand, level int) cand {
 	for steps := len(h.labels); steps > 0; steps-- {
 		nb := h.neighbours(cur.id, level)
 		ds := s.ds[:len(nb)]
-		h.metric.scoreRows(q, h.vecs, nb, ds)
+		h.walkRows(s, q, nb, ds)
 		moved := false
 		for i, id := range nb {
 			if c := (cand{d: ds[i], id: id}); c.less(cur) {
@@ -111,7 +123,7 @@ func (h *HNSW) searchLayer(s *scratch, q []float32, ep cand, ef, level int) []ca
 				prefetchLinks(&h.links0[int(w[next].id&idMask)*h.stride0])
 			}
 			ds := s.ds[:n]
-			h.metric.scoreRows(q, h.vecs, ids[:n], ds)
+			h.walkRows(s, q, ids[:n], ds)
 			for i, id := range ids[:n] {
 				d := ds[i]
 				size := len(w)
@@ -183,7 +195,7 @@ func (h *HNSW) searchLayerFiltered(s *scratch, q []float32, ep cand, ef, k int, 
 			continue
 		}
 		ds := s.ds[:len(ids)]
-		h.metric.scoreRows(q, h.vecs, ids, ds)
+		h.walkRows(s, q, ids, ds)
 		for i, id := range ids {
 			nc := cand{d: ds[i], id: id}
 			if len(res) < ef || nc.less(res[0]) {
@@ -271,7 +283,7 @@ func (s *scratch) flushScan() {
 	}
 	h := s.scan.h
 	ds := s.ds[:len(s.ids)]
-	h.metric.scoreRows(s.scan.q, h.vecs, s.ids, ds)
+	h.scoreVecs(s.scan.q, s.ids, ds)
 	for i, id := range s.ids {
 		s.res.pushBounded(cand{d: ds[i], id: id}, s.scan.k)
 	}

@@ -100,24 +100,34 @@ func dotBits(q []uint64, planes, w int, code []uint64) int32 {
 // DotBitsRows computes out[i] = DotBits(q, planes, row ids[i] of codes), where codes holds
 // rows of len(q)/planes words back to back, with the contract of HammingRows.
 func DotBitsRows(q []uint64, planes int, codes []uint64, ids []uint32, out []int32) {
+	DotBitsRowsStride(q, planes, codes, planeWords(len(q), planes), ids, out)
+}
+
+// DotBitsRowsStride is DotBitsRows over rows of stride words, of which the code is the
+// first len(q)/planes (the rest may hold whatever a caller keeps beside a code, such as its
+// correction factors, in the same cache lines). stride must be at least the code length.
+func DotBitsRowsStride(q []uint64, planes int, codes []uint64, stride int, ids []uint32, out []int32) {
 	w := planeWords(len(q), planes)
-	rows := checkCodeRows(w, len(codes), len(ids), len(out))
+	if stride < w {
+		panic(fmt.Sprintf("kernel: row stride %d shorter than a %d-word code", stride, w))
+	}
+	rows := checkCodeRows(stride, len(codes), len(ids), len(out))
 	if w == 0 {
 		clear(out[:len(ids)])
 		return
 	}
-	ahead := prefetchRowsAhead(8 * w)
+	ahead := prefetchRowsAhead(8 * stride)
 	for i := range min(ahead, len(ids)) {
-		prefetchCodeRow(codes, ids[i], w, rows)
+		prefetchCodeRow(codes, ids[i], stride, rows)
 	}
 	for i, id := range ids {
 		if i+ahead < len(ids) {
-			prefetchCodeRow(codes, ids[i+ahead], w, rows)
+			prefetchCodeRow(codes, ids[i+ahead], stride, rows)
 		}
 		if uint(id) >= uint(rows) {
 			panicRowRange(id, rows)
 		}
-		off := int(id) * w
+		off := int(id) * stride
 		out[i] = dotBits(q, planes, w, codes[off:off+w])
 	}
 }

@@ -103,6 +103,15 @@ func TestBitRowsMatchSingle(t *testing.T) {
 		if out[len(ids)] != 42 {
 			t.Fatalf("w=%d: wrote past len(ids)", w)
 		}
+		for _, stride := range []int{w, w + 1, w + 2, 2*w + 3} {
+			wide := fencedWords(r, rows*stride, 2)
+			DotBitsRowsStride(qp, 4, wide, stride, ids, out)
+			for i, id := range ids {
+				if want := DotBits(qp, 4, wide[int(id)*stride:]); out[i] != want {
+					t.Fatalf("DotBitsRowsStride w=%d stride %d: out[%d] = %d, want %d", w, stride, i, out[i], want)
+				}
+			}
+		}
 	}
 }
 
@@ -122,6 +131,8 @@ func TestBitContractViolationsPanic(t *testing.T) {
 		{"HammingRows partial row", func() { HammingRows(q, codes[:29], []uint32{9}, out) }},
 		{"HammingRows short out", func() { HammingRows(q, codes, []uint32{1, 2}, out[:1]) }},
 		{"DotBitsRows huge id", func() { DotBitsRows(make([]uint64, 6), 2, codes, []uint32{math.MaxUint32}, out) }},
+		{"DotBitsRowsStride short stride", func() { DotBitsRowsStride(make([]uint64, 6), 2, codes, 2, []uint32{0}, out) }},
+		{"DotBitsRowsStride id past end", func() { DotBitsRowsStride(make([]uint64, 6), 2, codes, 5, []uint32{6}, out) }},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
