@@ -129,8 +129,8 @@ func (c *Collection) memorySnapshotLocked() (*Collection, error) {
 	shadow := &Collection{dir: dir, fsys: fsys, opts: c.opts, analyzer: c.analyzer, embedder: c.embedder,
 		lexFiles: map[uint64]string{}}
 	c.mu.RLock()
-	shadow.docs, shadow.byID, shadow.live, shadow.nextID = c.docs, c.byID, c.live, c.nextID
-	shadow.lex, shadow.vec, shadow.meta = c.lex, c.vec, c.meta
+	shadow.docs, shadow.live, shadow.nextID = c.docs, c.live, c.nextID
+	shadow.lex, shadow.vec = c.lex, c.vec
 	c.mu.RUnlock()
 	if err := shadow.snapshotLocked(); err != nil {
 		return nil, err

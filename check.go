@@ -122,48 +122,70 @@ func verifyFile(fsys storage.FS, path string) error {
 	return nil
 }
 
-// verify cross-checks the document store against the indexes.
-func (c *Collection) verify() []string {
-	c.mu.RLock()
-	defer c.mu.RUnlock()
-	var problems []string
+// verify reads every byte of the files the collection reads in place, checking each chunk
+// checksum and the structure of every term, posting and document, and cross-checks the
+// document store against the indexes.
+func (c *Collection) verify() (problems []string) {
 	add := func(format string, args ...any) {
 		if len(problems) < 100 {
 			problems = append(problems, fmt.Sprintf(format, args...))
 		}
 	}
-	snap := c.lex.Snapshot()
-	live := 0
-	for iid, r := range c.docs {
-		id := uint32(iid)
-		isLive := r != nil
-		if isLive != c.live.Contains(id) {
-			add("internal id %d: document store and live set disagree", iid)
+	var err error
+	defer func() {
+		if err != nil {
+			add("%v", err)
 		}
-		if !isLive {
-			if snap.Contains(id) {
+	}()
+	defer c.noteFault(&err)
+	defer storage.GuardFault(&err)()
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	if c.docs.base != nil {
+		if err := c.docs.base.VerifyAll(); err != nil {
+			add("%s: %v", c.docs.baseName, err)
+		}
+	}
+	snap := c.lex.Snapshot()
+	for _, r := range snap.Segments() {
+		if err := r.Seg.VerifyAll(); err != nil {
+			add("%s: %v", c.path(c.lexFiles[r.Seg.ID()]), err)
+		}
+	}
+	if len(problems) > 0 {
+		return problems
+	}
+	live := 0
+	for iid := range c.nextID {
+		if !c.live.Contains(iid) {
+			if snap.Contains(iid) {
 				add("internal id %d: deleted but still in the lexical index", iid)
 			}
-			if c.vec != nil && c.vec.Contains(id) {
+			if c.vec != nil && c.vec.Contains(iid) {
 				add("internal id %d: deleted but still in the vector index", iid)
 			}
 			continue
 		}
 		live++
-		if got, ok := c.byID[r.id]; !ok || got != id {
-			add("document %q: id map points to %d, not %d", r.id, got, iid)
+		id, ok, err := c.docs.id(iid)
+		if err != nil || !ok {
+			add("internal id %d: live but without a stored document (%v)", iid, err)
+			continue
 		}
-		if !snap.Contains(id) {
-			add("document %q: missing from the lexical index", r.id)
+		if got, ok, err := c.docs.lookup(id, c.live); err != nil || !ok || got != iid {
+			add("document %q: id lookup gives %d (%v), not %d", id, got, err, iid)
 		}
-		if c.vec != nil && !c.vec.Contains(id) {
-			add("document %q: missing from the vector index", r.id)
+		if !snap.Contains(iid) {
+			add("document %q: missing from the lexical index", id)
+		}
+		if c.vec != nil && !c.vec.Contains(iid) {
+			add("document %q: missing from the vector index", id)
 		}
 	}
-	if live != len(c.byID) {
-		add("%d live documents but %d ids", live, len(c.byID))
+	if live != c.docs.count {
+		add("%d live documents but %d counted", live, c.docs.count)
 	}
-	if n := snap.Stats().Docs; n != uint64(live) {
+	if n := snap.Docs(); n != uint64(live) {
 		add("lexical index has %d live documents, store %d", n, live)
 	}
 	if c.vec != nil && c.vec.Len() != live {

@@ -2,7 +2,6 @@ package vajra
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -12,6 +11,7 @@ import (
 	"github.com/vajrasearch/vajra/internal/analysis"
 	"github.com/vajrasearch/vajra/internal/bitset"
 	"github.com/vajrasearch/vajra/internal/corpus"
+	"github.com/vajrasearch/vajra/internal/corruption"
 	"github.com/vajrasearch/vajra/internal/embed"
 	"github.com/vajrasearch/vajra/internal/filter"
 	"github.com/vajrasearch/vajra/internal/lexical"
@@ -41,13 +41,24 @@ type Collection struct {
 	closed   bool
 	readOnly atomic.Bool // writes refused: opened read-only (no lock, no log) or SetReadOnly
 
-	docs   []*docRecord      // by internal id; nil once deleted
-	byID   map[string]uint32 // external id → internal id of the live version
+	docs   docTable
 	live   *bitset.Set
 	nextID uint32
 	lex    *lexical.Index
 	vec    *vector.Index // nil without a vector side
-	meta   *filter.Index
+	// meta indexes the documents' metadata for filters. A collection opened from disk builds
+	// it when a filter (or Stats) first needs it, reading every document's metadata then
+	// rather than at open; until then writes leave it alone. See metaIndexLocked.
+	meta   atomic.Pointer[filter.Index]
+	metaMu sync.Mutex
+
+	// maps holds the files read in place (memory-mapped), by name, until they are no longer
+	// used (Close, or a snapshot that supersedes them). Their bytes are read under mu only.
+	maps map[string]*storage.Mapping
+	// fault is the first fault or change found in a mapped file; every later call fails with
+	// it, since nothing read from the files can be trusted any more.
+	fault     atomic.Pointer[error]
+	lastCheck atomic.Int64 // unix nanoseconds of the last check of the mapped files
 
 	fusers sync.Pool // *fusion.Fuser scratch for hybrid searches
 
@@ -62,14 +73,6 @@ type Collection struct {
 	// recordLimit caps one log record's payload (0 = maxLogRecordBytes); a larger write is
 	// split across records that replay applies together.
 	recordLimit int
-}
-
-// docRecord is what the collection keeps of a document besides its index entries.
-type docRecord struct {
-	id       string
-	title    string
-	content  string
-	metadata map[string]any
 }
 
 // New returns an empty in-memory collection: nothing is written to disk, and Flush is a
@@ -99,7 +102,7 @@ func (c *Collection) initEngines(oo OpenOptions, spec *embed.Spec) error {
 		return fmt.Errorf("%w: %w", ErrOptions, err)
 	}
 	c.lex = lex
-	c.meta = filter.NewIndex()
+	c.meta.Store(filter.NewIndex())
 	if c.opts.Embedder.Kind == EmbedderNone {
 		return nil
 	}
@@ -162,59 +165,65 @@ func (c *Collection) EmbedderSpec() string {
 func (c *Collection) Len() int {
 	c.mu.RLock()
 	defer c.mu.RUnlock()
-	return len(c.byID)
+	return c.docs.count
 }
 
 // Get returns the document with the given id. Its Vector is the stored one (normalised
-// when the metric is cosine).
-func (c *Collection) Get(id string) (Document, error) {
+// when the metric is cosine). A document whose stored bytes are damaged gives an error
+// matching ErrCorrupt.
+func (c *Collection) Get(id string) (d Document, err error) {
+	defer c.noteFault(&err)
+	defer storage.GuardFault(&err)()
 	c.mu.RLock()
 	defer c.mu.RUnlock()
-	if c.closed {
-		return Document{}, ErrClosed
+	if err := c.readableLocked(); err != nil {
+		return Document{}, err
 	}
-	iid, ok := c.byID[id]
+	iid, ok, err := c.docs.lookup(id, c.live)
+	if err != nil {
+		return Document{}, fmt.Errorf("document %q: %w", id, err)
+	}
 	if !ok {
 		return Document{}, fmt.Errorf("document %q: %w", id, ErrNotFound)
 	}
-	return c.documentLocked(iid), nil
+	return c.documentLocked(iid)
 }
 
-func (c *Collection) documentLocked(iid uint32) Document {
-	r := c.docs[iid]
+func (c *Collection) documentLocked(iid uint32) (Document, error) {
+	r, ok, err := c.docs.record(iid)
+	if err != nil {
+		return Document{}, err
+	}
+	if !ok {
+		return Document{}, corruption.Errorf("internal id %d is live but has no document", iid)
+	}
 	d := Document{ID: r.id, Title: r.title, Content: r.content, Metadata: cloneMetadata(r.metadata)}
 	if c.vec != nil {
 		if v, ok := c.vec.Vector(iid); ok {
 			d.Vector = append([]float32(nil), v...)
 		}
 	}
-	return d
+	return d, nil
 }
 
 // IDs returns the ids of the live documents in insertion order of their current versions.
-func (c *Collection) IDs() []string {
+// An id whose stored bytes are damaged is left out (Get and Check report the damage).
+func (c *Collection) IDs() (out []string) {
+	var err error
+	defer c.noteFault(&err)
+	defer storage.GuardFault(&err)()
 	c.mu.RLock()
 	defer c.mu.RUnlock()
-	out := make([]string, 0, len(c.byID))
-	c.live.ForEach(func(iid uint32) bool {
-		out = append(out, c.docs[iid].id)
-		return true
-	})
-	return out
-}
-
-func cloneMetadata(m map[string]any) map[string]any {
-	if m == nil {
+	if c.readableLocked() != nil {
 		return nil
 	}
-	b, err := json.Marshal(m)
-	if err != nil {
-		return m
-	}
-	var out map[string]any
-	if json.Unmarshal(b, &out) != nil {
-		return m
-	}
+	out = make([]string, 0, c.docs.count)
+	c.live.ForEach(func(iid uint32) bool {
+		if id, ok, err := c.docs.id(iid); err == nil && ok {
+			out = append(out, id)
+		}
+		return true
+	})
 	return out
 }
 
@@ -233,6 +242,7 @@ func (c *Collection) Close() error {
 	}
 	c.mu.Lock()
 	c.closed = true
+	errs = append(errs, c.releaseMapsLocked(nil))
 	c.mu.Unlock()
 	if c.wal != nil {
 		errs = append(errs, c.wal.Close())

@@ -238,25 +238,62 @@ func durableDiff(c *Collection, m durableModel) string {
 		if err != nil {
 			return fmt.Sprintf("get %q: %v", id, err)
 		}
-		w := m[id]
-		if d.Title != w.Title || d.Content != w.Content {
-			return fmt.Sprintf("document %q is %q/%q, want %q/%q", id, d.Title, d.Content, w.Title, w.Content)
-		}
-		gm, _ := json.Marshal(d.Metadata)
-		wm, _ := json.Marshal(w.Metadata)
-		if string(gm) != string(wm) {
-			return fmt.Sprintf("document %q metadata %s, want %s", id, gm, wm)
-		}
-		if len(d.Vector) != len(w.Vector) {
-			return fmt.Sprintf("document %q vector has %d values, want %d", id, len(d.Vector), len(w.Vector))
-		}
-		for i := range d.Vector {
-			if math.Abs(float64(d.Vector[i]-w.Vector[i])) > 1e-5 {
-				return fmt.Sprintf("document %q vector[%d] = %v, want %v", id, i, d.Vector[i], w.Vector[i])
-			}
+		if diff := docDiff(id, d, m[id]); diff != "" {
+			return diff
 		}
 	}
 	return ""
+}
+
+// docDiff describes how document d differs from w ("" when it does not).
+func docDiff(id string, d, w Document) string {
+	if d.Title != w.Title || d.Content != w.Content {
+		return fmt.Sprintf("document %q is %q/%q, want %q/%q", id, d.Title, d.Content, w.Title, w.Content)
+	}
+	gm, _ := json.Marshal(d.Metadata)
+	wm, _ := json.Marshal(w.Metadata)
+	if string(gm) != string(wm) {
+		return fmt.Sprintf("document %q metadata %s, want %s", id, gm, wm)
+	}
+	if len(d.Vector) != len(w.Vector) {
+		return fmt.Sprintf("document %q vector has %d values, want %d", id, len(d.Vector), len(w.Vector))
+	}
+	for i := range d.Vector {
+		if math.Abs(float64(d.Vector[i]-w.Vector[i])) > 1e-5 {
+			return fmt.Sprintf("document %q vector[%d] = %v, want %v", id, i, d.Vector[i], w.Vector[i])
+		}
+	}
+	return ""
+}
+
+// readableDiff is durableDiff for a collection whose files may be damaged where it has not
+// read them yet: a document whose read fails with ErrCorrupt is damage found (and IDs may
+// leave its id out), not a difference; any document read must be exactly m's. It reports
+// whether damage was found.
+func readableDiff(c *Collection, m durableModel) (diff string, damaged bool) {
+	ids := c.IDs()
+	for _, id := range ids {
+		if _, ok := m[id]; !ok {
+			return fmt.Sprintf("ids %v hold %q, which the collection does not have", ids, id), false
+		}
+	}
+	for _, id := range m.ids() {
+		d, err := c.Get(id)
+		if err != nil {
+			if !errors.Is(err, ErrCorrupt) {
+				return fmt.Sprintf("get %q: %v", id, err), damaged
+			}
+			damaged = true
+			continue
+		}
+		if diff := docDiff(id, d, m[id]); diff != "" {
+			return diff, damaged
+		}
+		if !slices.Contains(ids, id) {
+			return fmt.Sprintf("ids %v lack %q, which Get returns", ids, id), damaged
+		}
+	}
+	return "", damaged
 }
 
 // lostDocs counts the documents of m that c does not hold as m has them.

@@ -3,6 +3,8 @@ package vajra
 import (
 	"context"
 	"fmt"
+
+	"github.com/vajrasearch/vajra/internal/storage"
 )
 
 // DeleteWhere removes every live document whose metadata matches f, as one write: documents
@@ -29,20 +31,35 @@ func (c *Collection) DeleteWhere(ctx context.Context, f Filter) (WriteReport, er
 // order of their current versions.
 func (c *Collection) MatchIDs(f Filter) ([]string, error) { return c.matchIDs(f) }
 
-func (c *Collection) matchIDs(f Filter) ([]string, error) {
+func (c *Collection) matchIDs(f Filter) (ids []string, err error) {
+	defer c.noteFault(&err)
+	defer storage.GuardFault(&err)()
 	c.mu.RLock()
 	defer c.mu.RUnlock()
-	if c.closed {
-		return nil, ErrClosed
+	if err := c.readableLocked(); err != nil {
+		return nil, err
 	}
-	set, err := c.meta.Eval(f, c.live)
+	meta, err := c.metaIndexLocked()
+	if err != nil {
+		return nil, err
+	}
+	set, err := meta.Eval(f, c.live)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrInvalidFilter, err)
 	}
-	var ids []string
 	set.ForEach(func(iid uint32) bool {
-		ids = append(ids, c.docs[iid].id)
+		var id string
+		var ok bool
+		if id, ok, err = c.docs.id(iid); err != nil {
+			return false
+		}
+		if ok {
+			ids = append(ids, id)
+		}
 		return true
 	})
+	if err != nil {
+		return nil, err
+	}
 	return ids, nil
 }

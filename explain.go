@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/vajrasearch/vajra/internal/lexical"
+	"github.com/vajrasearch/vajra/internal/storage"
 )
 
 // TermExplanation is one query term's share of a BM25 score: its weight in the query, its
@@ -45,7 +46,9 @@ type VectorExplanation struct {
 }
 
 // Explain explains the score of the document id for q.
-func (c *Collection) Explain(ctx context.Context, q Query, id string) (*Explanation, error) {
+func (c *Collection) Explain(ctx context.Context, q Query, id string) (out *Explanation, err error) {
+	defer c.noteFault(&err)
+	defer storage.GuardFault(&err)()
 	mode, err := c.resolveMode(q)
 	if err != nil {
 		return nil, err
@@ -69,7 +72,13 @@ func (c *Collection) Explain(ctx context.Context, q Query, id string) (*Explanat
 
 	c.mu.RLock()
 	defer c.mu.RUnlock()
-	iid, ok := c.byID[id]
+	if err := c.readableLocked(); err != nil {
+		return nil, err
+	}
+	iid, ok, err := c.docs.lookup(id, c.live)
+	if err != nil {
+		return nil, fmt.Errorf("explain %q: %w", id, err)
+	}
 	if !ok {
 		return nil, fmt.Errorf("explain %q: %w", id, ErrNotFound)
 	}
@@ -100,7 +109,11 @@ func (c *Collection) Explain(ctx context.Context, q Query, id string) (*Explanat
 // sides come from the hit itself.
 func (c *Collection) explainHitLocked(mode Mode, terms []string, qvec []float32, h *Hit, rank int) (*Explanation, error) {
 	ex := &Explanation{ID: h.ID, Mode: mode, Score: h.Score, Rank: rank, LexicalSide: h.Lexical, VectorSide: h.Vector}
-	if iid, ok := c.byID[h.ID]; ok {
+	iid, ok, err := c.docs.lookup(h.ID, c.live)
+	if err != nil {
+		return nil, fmt.Errorf("explain %q: %w", h.ID, err)
+	}
+	if ok {
 		if err := c.explainPartsLocked(ex, mode, terms, qvec, iid); err != nil {
 			return nil, err
 		}
@@ -111,7 +124,11 @@ func (c *Collection) explainHitLocked(mode Mode, terms []string, qvec []float32,
 // explainPartsLocked fills the BM25 breakdown and the vector similarity of document iid.
 func (c *Collection) explainPartsLocked(ex *Explanation, mode Mode, terms []string, qvec []float32, iid uint32) error {
 	if mode != Vector {
-		le, _ := c.lex.Snapshot().Explain(lexical.NewQuery(terms), iid)
+		snap := c.lex.Snapshot()
+		le, _ := snap.Explain(lexical.NewQuery(terms), iid)
+		if err := c.lexicalErrLocked(snap); err != nil {
+			return err
+		}
 		ex.Lexical = &LexicalExplanation{Score: float64(le.Score), Docs: le.N, FieldWeights: le.FieldWeights, Terms: le.Terms}
 	}
 	if mode != Lexical && c.vec != nil {

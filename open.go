@@ -71,7 +71,7 @@ func create(fsys storage.FS, dir string, o Options) (*Collection, error) {
 
 // newCollection returns an empty collection with options o, not yet tied to any directory.
 func newCollection(o Options) *Collection {
-	return &Collection{opts: o, byID: map[string]uint32{}, live: &bitset.Set{}, lexFiles: map[uint64]string{}}
+	return &Collection{opts: o, docs: newDocTable(), live: &bitset.Set{}, lexFiles: map[uint64]string{}}
 }
 
 // Open opens the collection in dir, replaying its log on top of its newest snapshot. A
@@ -126,6 +126,7 @@ func load(fsys storage.FS, dir string, oo OpenOptions, lock io.Closer) (*Collect
 	c.lock = lock
 	wal, err := storage.OpenWAL(fsys, c.path(m.WAL), c.walOptions())
 	if err != nil {
+		c.releaseMapsLocked(nil)
 		return nil, err
 	}
 	c.wal = wal
@@ -136,6 +137,7 @@ func load(fsys storage.FS, dir string, oo OpenOptions, lock io.Closer) (*Collect
 	parts.Drop()
 	if err != nil {
 		wal.Close()
+		c.releaseMapsLocked(nil)
 		return nil, err
 	}
 	c.dirty = info.Records > 0
@@ -194,29 +196,34 @@ func loadSnapshot(fsys storage.FS, dir string, oo OpenOptions) (*Collection, sto
 	return c, m, nil
 }
 
-// loadFiles reads the snapshot's document store, lexical segments and vector index.
-func (c *Collection) loadFiles(m storage.Manifest) error {
-	var docs *doccodec.Store
+// loadFiles opens the snapshot's document store and lexical segments in place (mapped) and
+// reads its vector index.
+func (c *Collection) loadFiles(m storage.Manifest) (err error) {
+	defer c.noteFault(&err)
+	defer storage.GuardFault(&err)()
+	defer func() {
+		if err != nil {
+			c.releaseMapsLocked(nil)
+		}
+	}()
+	var docs *doccodec.StoreView
 	var docsPath string
 	mpath := c.path(manifestName)
 	segs := map[uint64]*lexical.Segment{}
 	c.lexFiles = map[uint64]string{}
-	for _, name := range m.Files {
-		p := c.path(name)
-		data, err := storage.ReadFile(c.fsys, p)
+	missing := func(p string, err error) error {
 		if errors.Is(err, fs.ErrNotExist) {
 			return corruption.Errorf("%s names %s, which is missing", mpath, p)
 		}
-		if err != nil {
-			return err
-		}
-		switch {
-		case name == docsFileName(m.Generation):
-			if docs, err = doccodec.DecodeStore(data); err != nil {
-				return fmt.Errorf("%s: %w", p, err)
+		return err
+	}
+	for _, name := range m.Files {
+		p := c.path(name)
+		if name == vecFileName(m.Generation) {
+			data, err := storage.ReadFile(c.fsys, p)
+			if err != nil {
+				return missing(p, err)
 			}
-			docsPath = p
-		case name == vecFileName(m.Generation):
 			if c.embedder == nil {
 				return corruption.Errorf("%s: vector index in a collection without an embedder", p)
 			}
@@ -226,21 +233,32 @@ func (c *Collection) loadFiles(m storage.Manifest) error {
 			}
 			vi.SetThreads(c.opts.Threads)
 			c.vec = vi
-		default:
-			id, ok := segmentIDFromName(name)
-			if !ok {
-				return corruption.Errorf("%s names unknown file %q", mpath, name)
-			}
-			seg, err := lexical.DecodeSegment(data)
-			if err != nil {
+			continue
+		}
+		id, isSeg := segmentIDFromName(name)
+		if name != docsFileName(m.Generation) && !isSeg {
+			return corruption.Errorf("%s names unknown file %q", mpath, name)
+		}
+		mp, err := c.mapFile(name)
+		if err != nil {
+			return missing(p, err)
+		}
+		if !isSeg {
+			if docs, err = doccodec.OpenStore(mp.Bytes()); err != nil {
 				return fmt.Errorf("%s: %w", p, err)
 			}
-			if seg.ID() != id {
-				return corruption.Errorf("%s holds segment %d", p, seg.ID())
-			}
-			segs[id] = seg
-			c.lexFiles[id] = name
+			docsPath = p
+			continue
 		}
+		seg, err := lexical.OpenSegment(mp.Bytes())
+		if err != nil {
+			return fmt.Errorf("%s: %w", p, err)
+		}
+		if seg.ID() != id {
+			return corruption.Errorf("%s holds segment %d", p, seg.ID())
+		}
+		segs[id] = seg
+		c.lexFiles[id] = name
 	}
 	if docs == nil {
 		return corruption.Errorf("%s names no document store", mpath)
@@ -266,25 +284,19 @@ func (c *Collection) loadFiles(m storage.Manifest) error {
 	}
 	c.lex = lex
 	c.nextID = docs.NextID
-	c.docs = make([]*docRecord, docs.NextID)
-	for i, iid := range docs.IDs {
-		d := &docs.Docs[i]
-		r := &docRecord{id: d.ID, title: d.Title, content: d.Content, metadata: d.Metadata}
-		if _, dup := c.byID[r.id]; dup {
-			return corruption.Errorf("%s: document id %q stored twice", docsPath, r.id)
-		}
-		c.docs[iid] = r
-		c.byID[r.id] = iid
+	c.live = bitset.New(int(docs.NextID))
+	for _, iid := range docs.IIDs {
 		c.live.Add(iid)
-		if len(r.metadata) > 0 {
-			c.meta.Add(iid, r.metadata)
-		}
 	}
-	if n := lex.Snapshot().Stats().Docs; n != uint64(len(docs.IDs)) {
-		return corruption.Errorf("%s: the lexical index holds %d live documents, the store %d", c.dir, n, len(docs.IDs))
+	c.docs = storeTable(docs, docsPath)
+	if docs.Len() > 0 {
+		c.meta.Store(nil) // built from the store when first needed
 	}
-	if c.vec != nil && c.vec.Len() != len(docs.IDs) {
-		return corruption.Errorf("%s: the vector index holds %d live vectors, the store %d documents", c.dir, c.vec.Len(), len(docs.IDs))
+	if n := lex.Snapshot().Docs(); n != uint64(docs.Len()) {
+		return corruption.Errorf("%s: the lexical index holds %d live documents, the store %d", c.dir, n, docs.Len())
+	}
+	if c.vec != nil && c.vec.Len() != docs.Len() {
+		return corruption.Errorf("%s: the vector index holds %d live vectors, the store %d documents", c.dir, c.vec.Len(), docs.Len())
 	}
 	return nil
 }
@@ -301,7 +313,8 @@ func (c *Collection) replay(r storage.Record, parts *doccodec.Assembler) error {
 			_, _, err = c.applyUpsert(docs, c.analyzeDocs(docs))
 			return err
 		case typ == doccodec.RecDelete:
-			c.applyDelete(ids)
+			_, err = c.applyDelete(ids)
+			return err
 		}
 		return nil
 	}
@@ -323,8 +336,8 @@ func (c *Collection) replay(r storage.Record, parts *doccodec.Assembler) error {
 		if err != nil {
 			return err
 		}
-		c.applyDelete(ids)
-		return nil
+		_, err = c.applyDelete(ids)
+		return err
 	}
 	return corruption.Errorf("unknown log record type %d", r.Type)
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/vajrasearch/vajra/internal/filter"
 	"github.com/vajrasearch/vajra/internal/fusion"
 	"github.com/vajrasearch/vajra/internal/lexical"
+	"github.com/vajrasearch/vajra/internal/storage"
 	"github.com/vajrasearch/vajra/internal/vector"
 )
 
@@ -152,7 +153,9 @@ func (r *Results) UnmarshalJSON(b []byte) error {
 
 // Search answers q. It may run concurrently with other searches and with writes; it sees the
 // collection as of one moment.
-func (c *Collection) Search(ctx context.Context, q Query) (*Results, error) {
+func (c *Collection) Search(ctx context.Context, q Query) (_ *Results, err error) {
+	defer c.noteFault(&err)
+	defer storage.GuardFault(&err)()
 	start := time.Now()
 	mode, err := c.resolveMode(q)
 	if err != nil {
@@ -180,8 +183,8 @@ func (c *Collection) Search(ctx context.Context, q Query) (*Results, error) {
 
 	c.mu.RLock()
 	defer c.mu.RUnlock()
-	if c.closed {
-		return nil, ErrClosed
+	if err := c.readableLocked(); err != nil {
+		return nil, err
 	}
 	allow, err := c.filterLocked(q)
 	if err != nil {
@@ -190,11 +193,18 @@ func (c *Collection) Search(ctx context.Context, q Query) (*Results, error) {
 	res := &Results{Mode: mode, Terms: terms}
 	switch mode {
 	case Lexical:
-		hits := c.lex.Snapshot().Search(lexical.NewQuery(terms), want, lexical.SearchOptions{Allow: allow})
+		hits, err := c.lexicalSearchLocked(terms, want, allow)
+		if err != nil {
+			return nil, err
+		}
 		res.TotalCandidates = len(hits)
 		res.Hits = make([]Hit, 0, min(len(hits), k))
 		for i, h := range hits[min(q.Offset, len(hits)):] {
-			if hit, ok := c.hitLocked(h.ID); ok {
+			hit, ok, err := c.hitLocked(h.ID, q.Highlight)
+			if err != nil {
+				return nil, err
+			}
+			if ok {
 				rank := q.Offset + i + 1
 				hit.Score = float64(h.Score)
 				hit.Lexical = &Side{Rank: rank, Score: float64(h.Score), Contribution: float64(h.Score)}
@@ -209,7 +219,11 @@ func (c *Collection) Search(ctx context.Context, q Query) (*Results, error) {
 		res.TotalCandidates = len(hits)
 		res.Hits = make([]Hit, 0, min(len(hits), k))
 		for i, h := range hits[min(q.Offset, len(hits)):] {
-			if hit, ok := c.hitLocked(h.ID); ok {
+			hit, ok, err := c.hitLocked(h.ID, q.Highlight)
+			if err != nil {
+				return nil, err
+			}
+			if ok {
 				rank := q.Offset + i + 1
 				hit.Score = h.Score
 				hit.Vector = &Side{Rank: rank, Score: h.Score, Contribution: h.Score}
@@ -222,7 +236,10 @@ func (c *Collection) Search(ctx context.Context, q Query) (*Results, error) {
 			depth = max(want, 100)
 		}
 		depth = max(depth, want)
-		lh := c.lex.Snapshot().Search(lexical.NewQuery(terms), depth, lexical.SearchOptions{Allow: allow})
+		lh, err := c.lexicalSearchLocked(terms, depth, allow)
+		if err != nil {
+			return nil, err
+		}
 		lex := make([]fusion.Ranked, len(lh))
 		for i, h := range lh {
 			lex[i] = fusion.Ranked{ID: h.ID, Score: float64(h.Score)}
@@ -241,7 +258,11 @@ func (c *Collection) Search(ctx context.Context, q Query) (*Results, error) {
 		fused = fused[min(q.Offset, len(fused)):min(want, len(fused))]
 		res.Hits = make([]Hit, 0, len(fused))
 		for _, f := range fused {
-			if hit, ok := c.hitLocked(f.ID); ok {
+			hit, ok, err := c.hitLocked(f.ID, q.Highlight)
+			if err != nil {
+				return nil, err
+			}
+			if ok {
 				hit.Score = f.Score
 				l, v := f.Lexical, f.Vector
 				hit.Lexical, hit.Vector = &l, &v
@@ -336,9 +357,16 @@ func (c *Collection) filterLocked(q Query) (*bitset.Set, error) {
 	if q.Where != nil {
 		exprs = append(exprs, *q.Where)
 	}
+	if len(exprs) == 0 {
+		return nil, nil
+	}
+	meta, err := c.metaIndexLocked()
+	if err != nil {
+		return nil, err
+	}
 	var allow *bitset.Set
 	for _, e := range exprs {
-		s, err := c.meta.Eval(e, c.live)
+		s, err := meta.Eval(e, c.live)
 		if err != nil {
 			return nil, fmt.Errorf("%w: %w", ErrInvalidFilter, err)
 		}
@@ -380,14 +408,46 @@ func similarity(m vector.Metric, d float32) float64 {
 	return -float64(d)
 }
 
-// hitLocked builds the result entry of an internal id; false for ids not (or no longer)
-// live, which a concurrent write can momentarily expose.
-func (c *Collection) hitLocked(iid uint32) (Hit, bool) {
-	if int(iid) >= len(c.docs) || c.docs[iid] == nil || !c.live.Contains(iid) {
-		return Hit{}, false
+// hitLocked builds the result entry of an internal id, with the content for snippets when
+// withContent; false for ids not (or no longer) live, which a concurrent write can
+// momentarily expose.
+func (c *Collection) hitLocked(iid uint32, withContent bool) (Hit, bool, error) {
+	if !c.live.Contains(iid) {
+		return Hit{}, false, nil
 	}
-	r := c.docs[iid]
-	return Hit{ID: r.id, Title: r.title, Metadata: r.metadata, content: r.content}, true
+	r, ok, err := c.docs.record(iid)
+	if err != nil || !ok {
+		return Hit{}, false, err
+	}
+	h := Hit{ID: r.id, Title: r.title, Metadata: r.metadata}
+	if withContent {
+		h.content = r.content
+	}
+	return h, true, nil
+}
+
+// lexicalSearchLocked runs a BM25 search. A damaged part of a segment that the search met
+// is an error naming the segment's file.
+func (c *Collection) lexicalSearchLocked(terms []string, k int, allow *bitset.Set) ([]lexical.Hit, error) {
+	snap := c.lex.Snapshot()
+	hits := snap.Search(lexical.NewQuery(terms), k, lexical.SearchOptions{Allow: allow})
+	if err := c.lexicalErrLocked(snap); err != nil {
+		return nil, err
+	}
+	return hits, nil
+}
+
+// lexicalErrLocked reports the damage found so far in the snapshot's segments, naming the
+// file of the first damaged one.
+func (c *Collection) lexicalErrLocked(snap *lexical.Snapshot) error {
+	id, err := snap.Damage()
+	if err == nil {
+		return nil
+	}
+	if name, ok := c.lexFiles[id]; ok {
+		return fmt.Errorf("%s: %w", c.path(name), err)
+	}
+	return fmt.Errorf("lexical segment %d: %w", id, err)
 }
 
 // FusionMethod names a hybrid fusion method: "rrf", "linear" or "relative".

@@ -5,8 +5,8 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/vajrasearch/vajra/internal/corruption"
 	"github.com/vajrasearch/vajra/internal/doccodec"
-	"github.com/vajrasearch/vajra/internal/lexical"
 	"github.com/vajrasearch/vajra/internal/storage"
 )
 
@@ -35,22 +35,40 @@ func (c *Collection) maybeSnapshotLocked() error {
 }
 
 // snapshotLocked publishes a new generation. c.writeMu must be held: no write runs
-// meanwhile, while searches go on.
-func (c *Collection) snapshotLocked() error {
+// meanwhile, while searches go on. The documents are streamed into the new store, from the
+// old store and from memory, without being gathered first; once the generation is published
+// the collection reads its documents from the new store, in place, and lets go of those it
+// held in memory.
+func (c *Collection) snapshotLocked() (err error) {
+	defer c.noteFault(&err)
+	defer storage.GuardFault(&err)()
 	gen := c.gen + 1
 	c.mu.RLock()
+	if p := c.fault.Load(); p != nil {
+		c.mu.RUnlock()
+		return fmt.Errorf("snapshot: %w", *p)
+	}
 	lexSnap := c.lex.Snapshot()
 	refs := lexSnap.Segments()
-	docsBytes, err := doccodec.EncodeStore(c.storeLocked(refs))
+	iids := c.live.AppendTo(make([]uint32, 0, c.docs.count))
+	nextID := c.nextID
+	docs := c.docs
 	vec := c.vec
+	changed := c.changedFilesLocked()
 	c.mu.RUnlock()
-	if err != nil {
-		return fmt.Errorf("snapshot: %w", err)
+	if changed != nil {
+		return fmt.Errorf("snapshot: %w", corruption.Mark(changed))
 	}
-	files := []string{docsFileName(gen)}
-	if err := storage.WriteFileAtomic(c.fsys, c.path(docsFileName(gen)), func(w io.Writer) error {
-		_, err := w.Write(docsBytes)
-		return err
+	segs := make([]doccodec.SegmentDeletes, len(refs))
+	for i, r := range refs {
+		segs[i] = doccodec.SegmentDeletes{Segment: r.Seg.ID(), Deleted: r.Deleted}
+	}
+	docsName := docsFileName(gen)
+	files := []string{docsName}
+	head := doccodec.StoreHeader{NextID: nextID, Docs: len(iids), Segments: segs}
+	if err := storage.WriteFileAtomic(c.fsys, c.path(docsName), func(w io.Writer) error {
+		// Writers hold writeMu, as this does: the documents do not change while they stream.
+		return doccodec.WriteStore(w, head, func(i int) (doccodec.StoreDoc, error) { return docs.storeDoc(iids[i]) })
 	}); err != nil {
 		return fmt.Errorf("snapshot: %w", err)
 	}
@@ -94,16 +112,50 @@ func (c *Collection) snapshotLocked() error {
 		// Readers may have seen it too, so the next snapshot takes a fresh generation rather
 		// than rewrite files under names this one may have published.
 		c.unsettled = true
+		c.mu.Lock()
 		c.gen = gen
+		c.mu.Unlock()
 		return fmt.Errorf("snapshot: %w", err)
 	}
+	// Read the documents from the new store from now on. Should it fail to open, the
+	// documents stay where they are: the snapshot is published either way.
+	mp, view := c.openWrittenStore(docsName)
 	old := c.wal
+	c.mu.Lock()
 	c.wal, c.gen, c.lexFiles, c.dirty, c.unsettled = wal, gen, lexFiles, false, false
+	if view != nil {
+		c.docs = storeTable(view, c.path(docsName))
+		if c.maps == nil {
+			c.maps = map[string]*storage.Mapping{}
+		}
+		c.maps[docsName] = mp
+	}
+	keep := map[string]bool{}
+	for _, f := range files {
+		keep[f] = true
+	}
+	c.releaseMapsLocked(keep)
+	c.mu.Unlock()
 	if old != nil {
 		old.Close()
 	}
 	c.removeUnreferenced(m)
 	return nil
+}
+
+// openWrittenStore opens the store a snapshot has just written, in place. It returns nils
+// when that fails.
+func (c *Collection) openWrittenStore(name string) (*storage.Mapping, *doccodec.StoreView) {
+	mp, err := storage.Map(c.fsys, c.path(name))
+	if err != nil {
+		return nil, nil
+	}
+	view, err := doccodec.OpenStore(mp.Bytes())
+	if err != nil {
+		mp.Close()
+		return nil, nil
+	}
+	return mp, view
 }
 
 // removeUnreferenced deletes files of earlier generations. Failures are harmless: the next
@@ -154,20 +206,4 @@ func (c *Collection) manifest(gen uint64, files []string, wal string) (storage.M
 		meta[metaEmbedder] = string(sb)
 	}
 	return storage.Manifest{Generation: gen, Files: files, WAL: wal, Meta: meta}, nil
-}
-
-// storeLocked collects what the document store of a snapshot holds: the live documents and
-// each lexical segment's deletion set. c.mu must be held.
-func (c *Collection) storeLocked(refs []lexical.SegmentRef) *doccodec.Store {
-	s := &doccodec.Store{NextID: c.nextID, IDs: c.live.AppendTo(make([]uint32, 0, len(c.byID)))}
-	s.Docs = make([]doccodec.Record, len(s.IDs))
-	for i, iid := range s.IDs {
-		r := c.docs[iid]
-		s.Docs[i] = doccodec.Record{ID: r.id, Title: r.title, Content: r.content, Metadata: r.metadata}
-	}
-	s.Segments = make([]doccodec.SegmentDeletes, len(refs))
-	for i, r := range refs {
-		s.Segments[i] = doccodec.SegmentDeletes{Segment: r.Seg.ID(), Deleted: r.Deleted}
-	}
-	return s
 }

@@ -1,5 +1,7 @@
 package vajra
 
+import "github.com/vajrasearch/vajra/internal/storage"
+
 // Stats describes a collection.
 type Stats struct {
 	Docs           int
@@ -25,14 +27,20 @@ type Stats struct {
 }
 
 // Stats returns counts and sizes.
-func (c *Collection) Stats() Stats {
+func (c *Collection) Stats() (s Stats) {
+	var err error
+	defer c.noteFault(&err)
+	defer storage.GuardFault(&err)()
 	c.mu.RLock()
 	defer c.mu.RUnlock()
 	ls := c.lex.Snapshot().Stats()
-	s := Stats{Docs: len(c.byID), Dir: c.dir, Generation: c.gen, Analyzer: c.analyzer.Options(),
+	s = Stats{Docs: c.docs.count, Dir: c.dir, Generation: c.gen, Analyzer: c.analyzer.Options(),
 		K1: c.opts.K1, B: c.opts.B, TitleWeight: c.opts.TitleWeight,
 		Segments: ls.Segments, DeletedInSegs: ls.Deleted, Terms: ls.Terms, Postings: ls.Postings,
-		AvgDocLen: ls.AvgDocLen, LexicalBytes: ls.EncodedBytes, MetadataFields: c.meta.Fields()}
+		AvgDocLen: ls.AvgDocLen, LexicalBytes: ls.EncodedBytes}
+	if meta, err := c.metaIndexLocked(); err == nil {
+		s.MetadataFields = meta.Fields()
+	}
 	if c.embedder != nil {
 		s.Embedder = c.embedder.Spec().String()
 		s.VectorMetric = c.opts.Vector.Metric

@@ -33,8 +33,9 @@ type WriteReport struct {
 // validated, analysed and embedded first; if any document is invalid or embedding fails,
 // nothing is written and the error names the document. Once Upsert returns nil the batch is
 // durable (under SyncAlways) and visible to searches.
-func (c *Collection) Upsert(ctx context.Context, docs []Document) (WriteReport, error) {
-	var rep WriteReport
+func (c *Collection) Upsert(ctx context.Context, docs []Document) (rep WriteReport, err error) {
+	defer c.noteFault(&err)
+	defer storage.GuardFault(&err)()
 	if err := c.checkWritable(); err != nil {
 		return rep, err
 	}
@@ -62,6 +63,13 @@ func (c *Collection) Upsert(ctx context.Context, docs []Document) (WriteReport, 
 	if err := c.checkVectorDims(batch); err != nil {
 		return rep, err
 	}
+	ids := make([]string, len(batch))
+	for i := range batch {
+		ids[i] = batch[i].ID
+	}
+	if err := c.readReplaced(ids); err != nil {
+		return rep, err
+	}
 	encode := func() ([]doccodec.LogRecord, error) { return doccodec.EncodeUpsertRecords(batch, c.logRecordLimit()) }
 	err = c.commitLocked("upsert", encode, func() (err error) {
 		rep.Added, rep.Replaced, err = c.applyUpsert(batch, fields)
@@ -73,8 +81,9 @@ func (c *Collection) Upsert(ctx context.Context, docs []Document) (WriteReport, 
 // Delete removes the documents with the given ids. Unknown ids are counted in
 // WriteReport.Missing, not treated as errors. Once Delete returns nil the removal is durable
 // (under SyncAlways) and no search returns those documents.
-func (c *Collection) Delete(ctx context.Context, ids []string) (WriteReport, error) {
-	var rep WriteReport
+func (c *Collection) Delete(ctx context.Context, ids []string) (rep WriteReport, err error) {
+	defer c.noteFault(&err)
+	defer storage.GuardFault(&err)()
 	if err := c.checkWritable(); err != nil {
 		return rep, err
 	}
@@ -96,7 +105,12 @@ func (c *Collection) deleteLocked(ids []string) (WriteReport, error) {
 	seen := make(map[string]bool, len(ids))
 	c.mu.RLock()
 	for _, id := range ids {
-		if _, ok := c.byID[id]; ok && !seen[id] {
+		_, ok, err := c.docs.lookup(id, c.live)
+		if err != nil {
+			c.mu.RUnlock()
+			return rep, fmt.Errorf("delete %q: %w", id, err)
+		}
+		if ok && !seen[id] {
 			present = append(present, id)
 			seen[id] = true
 		} else if !ok {
@@ -108,11 +122,37 @@ func (c *Collection) deleteLocked(ids []string) (WriteReport, error) {
 		return rep, nil
 	}
 	encode := func() ([]doccodec.LogRecord, error) { return doccodec.EncodeDeleteRecords(present, c.logRecordLimit()) }
-	err := c.commitLocked("delete", encode, func() error {
-		rep.Deleted = c.applyDelete(present)
-		return nil
+	if err := c.readReplaced(present); err != nil {
+		return rep, err
+	}
+	err := c.commitLocked("delete", encode, func() (err error) {
+		rep.Deleted, err = c.applyDelete(present)
+		return err
 	})
 	return rep, err
+}
+
+// readReplaced reads what replacing or deleting the documents with the given ids will read
+// from the store (their place in the id table, and their metadata while the metadata index
+// is built), so that damage there fails the write before it is logged rather than after.
+// c.writeMu must be held.
+func (c *Collection) readReplaced(ids []string) error {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	if err := c.readableLocked(); err != nil {
+		return err
+	}
+	meta := c.meta.Load()
+	for _, id := range ids {
+		iid, ok, err := c.docs.lookup(id, c.live)
+		if err == nil && ok && meta != nil {
+			_, err = c.docs.metadata(iid)
+		}
+		if err != nil {
+			return fmt.Errorf("document %q: %w", id, err)
+		}
+	}
+	return nil
 }
 
 // commitLocked is the one path every write takes, with c.writeMu held: settle the files if a
@@ -153,13 +193,11 @@ func (c *Collection) commitLocked(op string, encode func() ([]doccodec.LogRecord
 	return nil
 }
 
+// checkOpen fails for a closed collection, or one whose mapped files faulted or changed.
 func (c *Collection) checkOpen() error {
 	c.mu.RLock()
 	defer c.mu.RUnlock()
-	if c.closed {
-		return ErrClosed
-	}
-	return nil
+	return c.readableLocked()
 }
 
 // maxLogRecordBytes caps one log record. A write is split into records of whole documents
@@ -427,61 +465,100 @@ func (c *Collection) applyUpsert(batch []Document, fields [][2][]string) (added,
 
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	var old []uint32
+	var old []tombstone
 	for i := range batch {
-		if prev, ok := c.byID[batch[i].ID]; ok {
-			old = append(old, prev)
+		prev, ok, err := c.docs.lookup(batch[i].ID, c.live)
+		if err != nil {
+			// The batch is in both indexes but cannot replace what the store holds under its
+			// ids: take it out again, as for an index error.
+			c.lex.Delete(labels)
+			if c.vec != nil {
+				c.vec.Delete(labels)
+			}
+			c.nextID = first + uint32(len(batch))
+			return 0, 0, fmt.Errorf("document %q: %w", batch[i].ID, err)
+		}
+		if ok {
+			old = append(old, tombstone{iid: prev, id: batch[i].ID})
 		}
 	}
-	c.tombstoneLocked(old)
+	if err := c.tombstoneLocked(old); err != nil {
+		return 0, 0, err
+	}
+	meta := c.meta.Load()
 	for i := range batch {
 		d := &batch[i]
 		iid := labels[i]
-		for uint32(len(c.docs)) <= iid {
-			c.docs = append(c.docs, nil)
-		}
-		c.docs[iid] = &docRecord{id: d.ID, title: d.Title, content: d.Content, metadata: d.Metadata}
-		c.byID[d.ID] = iid
+		c.docs.add(iid, &docRecord{id: d.ID, title: d.Title, content: d.Content, metadata: d.Metadata})
 		c.live.Add(iid)
-		if len(d.Metadata) > 0 {
-			c.meta.Add(iid, d.Metadata)
+		if meta != nil && len(d.Metadata) > 0 {
+			meta.Add(iid, d.Metadata)
 		}
 	}
 	c.nextID = first + uint32(len(batch))
 	return len(batch) - len(old), len(old), nil
 }
 
-func (c *Collection) applyDelete(ids []string) int {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	var iids []uint32
-	for _, id := range ids {
-		if iid, ok := c.byID[id]; ok {
-			iids = append(iids, iid)
-		}
-	}
-	c.tombstoneLocked(iids)
-	return len(iids)
+// tombstone is a live document to remove: its internal id and its id.
+type tombstone struct {
+	iid uint32
+	id  string
 }
 
-// tombstoneLocked removes internal ids from every index. c.mu must be held for writing.
-func (c *Collection) tombstoneLocked(iids []uint32) {
-	if len(iids) == 0 {
-		return
+func (c *Collection) applyDelete(ids []string) (int, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	var dead []tombstone
+	for _, id := range ids {
+		iid, ok, err := c.docs.lookup(id, c.live)
+		if err != nil {
+			return 0, fmt.Errorf("document %q: %w", id, err)
+		}
+		if ok {
+			dead = append(dead, tombstone{iid: iid, id: id})
+		}
+	}
+	if err := c.tombstoneLocked(dead); err != nil {
+		return 0, err
+	}
+	return len(dead), nil
+}
+
+// tombstoneLocked removes documents from every index. c.mu must be held for writing. It
+// fails, having changed nothing, when the metadata index is built and a document's stored
+// metadata (needed to take it out of that index) cannot be read.
+func (c *Collection) tombstoneLocked(dead []tombstone) error {
+	if len(dead) == 0 {
+		return nil
+	}
+	meta := c.meta.Load()
+	var metas []map[string]any
+	if meta != nil {
+		metas = make([]map[string]any, len(dead))
+		for i, d := range dead {
+			m, err := c.docs.metadata(d.iid)
+			if err != nil {
+				return fmt.Errorf("document %q: %w", d.id, err)
+			}
+			metas[i] = m
+		}
+	}
+	iids := make([]uint32, len(dead))
+	for i, d := range dead {
+		iids[i] = d.iid
 	}
 	c.lex.Delete(iids)
 	if c.vec != nil {
 		c.vec.Delete(iids)
 	}
-	for _, iid := range iids {
-		r := c.docs[iid]
-		if len(r.metadata) > 0 {
-			c.meta.Remove(iid, r.metadata)
+	for i, d := range dead {
+		if meta != nil && len(metas[i]) > 0 {
+			meta.Remove(d.iid, metas[i])
 		}
-		delete(c.byID, r.id)
-		c.live.Remove(iid)
-		c.docs[iid] = nil
+		c.docs.remove(d.iid, d.id)
+		c.live.Remove(d.iid)
 	}
+	return nil
 }
 
 // parallelChunks calls fn on consecutive [lo, hi) chunks of [0, n) from up to workers

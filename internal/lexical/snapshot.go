@@ -229,12 +229,21 @@ func (s *Snapshot) Docs() uint64 { return s.live }
 // OpenSegment), or nil. A search skips the damaged parts, so its results are incomplete
 // when Err is not nil after it.
 func (s *Snapshot) Err() error {
-	for i := range s.segs {
-		if err := s.segs[i].seg.Err(); err != nil {
-			return fmt.Errorf("segment %d: %w", s.segs[i].seg.id, err)
-		}
+	if id, err := s.Damage(); err != nil {
+		return fmt.Errorf("segment %d: %w", id, err)
 	}
 	return nil
+}
+
+// Damage is Err with the ID of the damaged segment apart, for callers that name segments
+// their own way.
+func (s *Snapshot) Damage() (segment uint64, err error) {
+	for i := range s.segs {
+		if err := s.segs[i].seg.Err(); err != nil {
+			return s.segs[i].seg.id, err
+		}
+	}
+	return 0, nil
 }
 
 // Contains reports whether document id is live in the snapshot.
