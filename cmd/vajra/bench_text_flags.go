@@ -12,6 +12,7 @@ type textBenchFlags struct {
 	warmupS                      float64
 	json                         bool
 	cpuprofile                   string
+	index                        string
 }
 
 func (t *textBenchFlags) register(fs *flag.FlagSet) {
