@@ -152,6 +152,11 @@ func (c *Collection) verify() (problems []string) {
 			add("%s: %v", c.path(c.lexFiles[r.Seg.ID()]), err)
 		}
 	}
+	if c.vec != nil {
+		if err := c.vec.Verify(); err != nil {
+			add("%v", err)
+		}
+	}
 	if len(problems) > 0 {
 		return problems
 	}

@@ -54,7 +54,7 @@ type Collection struct {
 
 	// maps holds the files read in place (memory-mapped), by name, until they are no longer
 	// used (Close, or a snapshot that supersedes them). Their bytes are read under mu only.
-	maps map[string]*storage.Mapping
+	maps map[string]storage.Mapping
 	// fault is the first fault or change found in a mapped file; every later call fails with
 	// it, since nothing read from the files can be trusted any more.
 	fault     atomic.Pointer[error]
@@ -242,7 +242,7 @@ func (c *Collection) Close() error {
 	}
 	c.mu.Lock()
 	c.closed = true
-	errs = append(errs, c.releaseMapsLocked(nil))
+	errs = append(errs, c.releaseFilesLocked())
 	c.mu.Unlock()
 	if c.wal != nil {
 		errs = append(errs, c.wal.Close())

@@ -32,13 +32,13 @@ const fileCheckInterval = time.Second
 
 // mapFile maps the named file of the collection's directory and keeps the mapping until it
 // is released.
-func (c *Collection) mapFile(name string) (*storage.Mapping, error) {
-	m, err := storage.Map(c.fsys, c.path(name))
+func (c *Collection) mapFile(name string) (storage.Mapping, error) {
+	m, err := storage.MapFile(c.fsys, c.path(name))
 	if err != nil {
 		return nil, err
 	}
 	if c.maps == nil {
-		c.maps = map[string]*storage.Mapping{}
+		c.maps = map[string]storage.Mapping{}
 	}
 	if old := c.maps[name]; old != nil {
 		old.Close()
@@ -58,6 +58,16 @@ func (c *Collection) releaseMapsLocked(keep map[string]bool) error {
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// releaseFilesLocked closes every mapping, the vector index's included: the collection reads
+// no file any more. c.mu must be held for writing (or the collection be unshared).
+func (c *Collection) releaseFilesLocked() error {
+	err := c.releaseMapsLocked(nil)
+	if c.vec != nil {
+		err = errors.Join(err, c.vec.Close())
+	}
+	return err
 }
 
 // noteFault, deferred before storage.GuardFault, marks a fault reading a mapped file as
@@ -95,20 +105,15 @@ func (c *Collection) readableLocked() error {
 	return nil
 }
 
-// changedFilesLocked reports the first mapped file that is no longer the file mapped. A
-// removed file is not a change: a writer removes the files of older snapshots, which
-// read-only collections keep reading. A file that cannot be examined (an I/O error) is not
-// taken for a changed one; the next check tries again.
+// changedFilesLocked reports the first mapped file that is no longer the file mapped (see
+// storage.Mapping.Changed: a removed name is not a change, since a writer removes the files
+// of older snapshots, which read-only collections keep reading). A file that cannot be
+// examined (an I/O error) is not taken for a changed one; the next check tries again.
 func (c *Collection) changedFilesLocked() error {
 	for _, m := range c.maps {
-		err := m.Changed(c.fsys)
-		if !errors.Is(err, storage.ErrChanged) {
-			continue
+		if err := m.Changed(); corruption.Is(err) {
+			return err
 		}
-		if _, serr := c.fsys.Stat(m.Path()); serr != nil {
-			continue // removed (or unreadable) since: not a file changed under its name
-		}
-		return err
 	}
 	return nil
 }

@@ -109,7 +109,7 @@ func TestOpenReadsInPlace(t *testing.T) {
 		inPlace, held, maps := c.docs.base != nil, len(c.docs.recs), len(c.maps)
 		mapped := true
 		for _, m := range c.maps {
-			mapped = mapped && m.Mapped()
+			mapped = mapped && storage.IsMapped(m)
 		}
 		metaBuilt := c.meta.Load() != nil
 		c.mu.RUnlock()
@@ -199,12 +199,12 @@ func osMaps() bool {
 	if os.WriteFile(p, []byte("x"), 0o644) != nil {
 		return false
 	}
-	m, err := storage.Map(storage.OS(), p)
+	m, err := storage.MapFile(storage.OS(), p)
 	if err != nil {
 		return false
 	}
 	defer m.Close()
-	return m.Mapped()
+	return storage.IsMapped(m)
 }
 
 // TestDamageFoundOnRead damages bytes that Open does not read, in a real directory: Open

@@ -126,7 +126,7 @@ func load(fsys storage.FS, dir string, oo OpenOptions, lock io.Closer) (*Collect
 	c.lock = lock
 	wal, err := storage.OpenWAL(fsys, c.path(m.WAL), c.walOptions())
 	if err != nil {
-		c.releaseMapsLocked(nil)
+		c.releaseFilesLocked()
 		return nil, err
 	}
 	c.wal = wal
@@ -137,7 +137,7 @@ func load(fsys storage.FS, dir string, oo OpenOptions, lock io.Closer) (*Collect
 	parts.Drop()
 	if err != nil {
 		wal.Close()
-		c.releaseMapsLocked(nil)
+		c.releaseFilesLocked()
 		return nil, err
 	}
 	c.dirty = info.Records > 0
@@ -203,7 +203,7 @@ func (c *Collection) loadFiles(m storage.Manifest) (err error) {
 	defer storage.GuardFault(&err)()
 	defer func() {
 		if err != nil {
-			c.releaseMapsLocked(nil)
+			c.releaseFilesLocked()
 		}
 	}()
 	var docs *doccodec.StoreView
@@ -220,12 +220,15 @@ func (c *Collection) loadFiles(m storage.Manifest) (err error) {
 	for _, name := range m.Files {
 		p := c.path(name)
 		if name == vecFileName(m.Generation) {
+			if c.embedder == nil {
+				return corruption.Errorf("%s: vector index in a collection without an embedder", p)
+			}
+			// Read whole and verified: a vector index mapped in place (vector.OpenFile) leaves
+			// its vectors unverified until Verify, and a collection hands out only verified
+			// bytes.
 			data, err := storage.ReadFile(c.fsys, p)
 			if err != nil {
 				return missing(p, err)
-			}
-			if c.embedder == nil {
-				return corruption.Errorf("%s: vector index in a collection without an embedder", p)
 			}
 			vi, err := vector.ReadIndex(data)
 			if err != nil {

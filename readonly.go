@@ -46,7 +46,7 @@ func readPublished(fsys storage.FS, dir string, oo OpenOptions) (*Collection, st
 	// was never acknowledged): its parts are dropped, as a writable open drops them.
 	var parts doccodec.Assembler
 	if _, err := storage.ReadWAL(fsys, c.path(m.WAL), func(r storage.Record) error { return c.replay(r, &parts) }); err != nil {
-		c.releaseMapsLocked(nil)
+		c.releaseFilesLocked()
 		return nil, m, err
 	}
 	return c, m, nil

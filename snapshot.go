@@ -126,7 +126,7 @@ func (c *Collection) snapshotLocked() (err error) {
 	if view != nil {
 		c.docs = storeTable(view, c.path(docsName))
 		if c.maps == nil {
-			c.maps = map[string]*storage.Mapping{}
+			c.maps = map[string]storage.Mapping{}
 		}
 		c.maps[docsName] = mp
 	}
@@ -145,8 +145,8 @@ func (c *Collection) snapshotLocked() (err error) {
 
 // openWrittenStore opens the store a snapshot has just written, in place. It returns nils
 // when that fails.
-func (c *Collection) openWrittenStore(name string) (*storage.Mapping, *doccodec.StoreView) {
-	mp, err := storage.Map(c.fsys, c.path(name))
+func (c *Collection) openWrittenStore(name string) (storage.Mapping, *doccodec.StoreView) {
+	mp, err := storage.MapFile(c.fsys, c.path(name))
 	if err != nil {
 		return nil, nil
 	}
