@@ -137,9 +137,13 @@ func (c *Collection) vectorIndexFor(dim int) (*vector.Index, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrOptions, err)
 	}
+	q, err := vector.ParseQuantization(c.opts.Vector.Quantization)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrOptions, err)
+	}
 	vo := vector.Options{Dim: dim, Metric: m, Profile: vector.Profile(c.opts.Vector.Profile),
 		M: c.opts.Vector.M, EfConstruction: c.opts.Vector.EfConstruction, EfSearch: c.opts.Vector.EfSearch,
-		Seed: c.opts.Vector.Seed, Threads: c.opts.Threads}
+		Seed: c.opts.Vector.Seed, Threads: c.opts.Threads, Quantization: q, Rescore: c.opts.Vector.Rescore}
 	return vector.NewIndex(vo)
 }
 

@@ -152,9 +152,16 @@ func TestHybridAndVector(t *testing.T) {
 }
 
 func TestPersistenceRoundTrip(t *testing.T) {
+	for _, q := range []string{"", "sq8", "bq"} {
+		t.Run("quantization="+q, func(t *testing.T) { testPersistenceRoundTrip(t, q) })
+	}
+}
+
+func testPersistenceRoundTrip(t *testing.T, quantization string) {
 	ctx := context.Background()
 	dir := t.TempDir()
-	c, err := Create(dir, Options{Embedder: EmbedderOptions{Kind: EmbedderHash, Dim: 64}, Vector: VectorOptions{Seed: 3}})
+	c, err := Create(dir, Options{Embedder: EmbedderOptions{Kind: EmbedderHash, Dim: 64},
+		Vector: VectorOptions{Seed: 3, Quantization: quantization}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -206,6 +213,14 @@ func TestPersistenceRoundTrip(t *testing.T) {
 	defer c3.Close()
 	if c3.Len() != 4 {
 		t.Fatalf("len after snapshot reopen %d", c3.Len())
+	}
+	if got := c3.Options().Vector.Quantization; got != quantization {
+		t.Fatalf("reopened with quantization %q, created with %q", got, quantization)
+	}
+	for i, q := range queries {
+		if got := ids(mustSearch(t, c3, q)); !reflect.DeepEqual(got, before[i]) {
+			t.Errorf("%+v after the snapshot: before %v after %v", q, before[i], got)
+		}
 	}
 	if _, err := Create(dir, Options{}); err == nil {
 		t.Fatal("create over an open collection succeeded")

@@ -220,22 +220,9 @@ func (c *Collection) loadFiles(m storage.Manifest) (err error) {
 	for _, name := range m.Files {
 		p := c.path(name)
 		if name == vecFileName(m.Generation) {
-			if c.embedder == nil {
-				return corruption.Errorf("%s: vector index in a collection without an embedder", p)
+			if err := c.openVectorFile(p); err != nil {
+				return err
 			}
-			// Read whole and verified: a vector index mapped in place (vector.OpenFile) leaves
-			// its vectors unverified until Verify, and a collection hands out only verified
-			// bytes.
-			data, err := storage.ReadFile(c.fsys, p)
-			if err != nil {
-				return missing(p, err)
-			}
-			vi, err := vector.ReadIndex(data)
-			if err != nil {
-				return fmt.Errorf("%s: %w", p, err)
-			}
-			vi.SetThreads(c.opts.Threads)
-			c.vec = vi
 			continue
 		}
 		id, isSeg := segmentIDFromName(name)
@@ -301,6 +288,26 @@ func (c *Collection) loadFiles(m storage.Manifest) (err error) {
 	if c.vec != nil && c.vec.Len() != docs.Len() {
 		return corruption.Errorf("%s: the vector index holds %d live vectors, the store %d documents", c.dir, c.vec.Len(), docs.Len())
 	}
+	return nil
+}
+
+// openVectorFile opens the snapshot's vector index in place (vector.OpenFile): mapped from
+// the file. An index without quantisation is verified whole at open (searches read all of
+// it); a quantised one has its links checked at open and its vectors verified a page at a
+// time as they are first read for results or Get, so it hands out only verified bytes.
+func (c *Collection) openVectorFile(p string) error {
+	if c.embedder == nil {
+		return corruption.Errorf("%s: vector index in a collection without an embedder", p)
+	}
+	vi, err := vector.OpenFile(c.fsys, p)
+	if errors.Is(err, fs.ErrNotExist) {
+		return corruption.Errorf("%s names %s, which is missing", c.path(manifestName), p)
+	}
+	if err != nil {
+		return err // it names the file
+	}
+	vi.SetThreads(c.opts.Threads)
+	c.vec = vi
 	return nil
 }
 

@@ -9,6 +9,7 @@ import (
 	"github.com/vajrasearch/vajra/internal/analysis"
 	"github.com/vajrasearch/vajra/internal/embed"
 	"github.com/vajrasearch/vajra/internal/lexical"
+	"github.com/vajrasearch/vajra/internal/vector"
 )
 
 // AnalysisOptions configure text analysis: stop list, stemmer, accent folding. The zero value
@@ -84,6 +85,12 @@ type VectorOptions struct {
 	// Seed makes builds reproducible: the same documents in the same order with the same seed
 	// give the same graph, whatever the number of threads.
 	Seed uint64
+	// Quantization is "none" (default), "sq8" or "bq": searches walk the graph on one byte
+	// (sq8) or one bit (bq) a dimension and rank the best Rescore candidates (0 = 3·k for
+	// sq8, 10·k for bq) by their float32 vectors, which stay in the index file and are read
+	// from its memory mapping. It is chosen at creation.
+	Quantization string `json:",omitempty"`
+	Rescore      int    `json:",omitempty"`
 }
 
 // SyncPolicy says when writes reach stable storage.
@@ -172,6 +179,12 @@ func (o Options) Validate() error {
 		if err := embed.Check(k, o.Embedder.embedOptions(o.Threads)); err != nil {
 			return fmt.Errorf("%w: %w", ErrOptions, err)
 		}
+	}
+	if _, err := vector.ParseQuantization(o.Vector.Quantization); err != nil {
+		return fmt.Errorf("%w: %w", ErrOptions, err)
+	}
+	if o.Vector.Rescore < 0 {
+		return fmt.Errorf("%w: Rescore %d is negative", ErrOptions, o.Vector.Rescore)
 	}
 	switch o.Sync {
 	case "", SyncAlways, SyncNever:

@@ -24,6 +24,14 @@ type VectorIndexOptions struct {
 	// Seed makes builds reproducible whatever the number of Threads (0 = all CPUs).
 	Seed    uint64
 	Threads int
+	// Quantization is "none" (default: searches walk the float32 vectors), "sq8" (one byte
+	// a dimension) or "bq" (one bit a dimension, for 768 dimensions and more): the graph is
+	// walked on the codes and the best Rescore candidates are ranked by their float32
+	// vectors, which an index opened with LoadVectorIndex reads from the mapped file.
+	Quantization string
+	// Rescore is how many candidates a quantised search ranks exactly (0 = 3·k for sq8,
+	// 10·k for bq).
+	Rescore int
 }
 
 // VectorIndex is an HNSW index over vectors identified by caller-chosen uint32 keys, for
@@ -37,11 +45,13 @@ type VectorIndex struct {
 // for ip, squared Euclidean for l2; smaller is closer).
 type VectorHit = vector.Hit
 
-// VectorSearchOptions tune one vector search: Ef (0 = the index default) and an optional
-// Allow predicate restricting results to the keys it accepts.
+// VectorSearchOptions tune one vector search: Ef (0 = the index default), Rescore (0 = the
+// index default; quantised indexes only) and an optional Allow predicate restricting
+// results to the keys it accepts.
 type VectorSearchOptions struct {
-	Ef    int
-	Allow func(key uint32) bool
+	Ef      int
+	Rescore int
+	Allow   func(key uint32) bool
 }
 
 func (o VectorIndexOptions) internal() (vector.Options, error) {
@@ -53,8 +63,13 @@ func (o VectorIndexOptions) internal() (vector.Options, error) {
 	if err != nil {
 		return vector.Options{}, fmt.Errorf("%w: %w", ErrOptions, err)
 	}
+	q, err := vector.ParseQuantization(o.Quantization)
+	if err != nil {
+		return vector.Options{}, fmt.Errorf("%w: %w", ErrOptions, err)
+	}
 	return vector.Options{Dim: o.Dim, Metric: m, Profile: vector.Profile(o.Profile), M: o.M,
-		EfConstruction: o.EfConstruction, EfSearch: o.EfSearch, Seed: o.Seed, Threads: o.Threads}, nil
+		EfConstruction: o.EfConstruction, EfSearch: o.EfSearch, Seed: o.Seed, Threads: o.Threads,
+		Quantization: q, Rescore: o.Rescore}, nil
 }
 
 // NewVectorIndex returns an empty index.
@@ -78,6 +93,10 @@ func (v *VectorIndex) Add(ctx context.Context, keys []uint32, vecs []float32) er
 	return v.x.Add(ctx, keys, vecs)
 }
 
+// Reserve makes room for n more vectors at once: adding many vectors in several calls then
+// grows the index's arrays once instead of copying them as they grow.
+func (v *VectorIndex) Reserve(n int) { v.x.Reserve(n) }
+
 // Delete removes keys; it returns how many were present.
 func (v *VectorIndex) Delete(keys []uint32) int { return v.x.Delete(keys) }
 
@@ -88,7 +107,7 @@ func (v *VectorIndex) Search(q []float32, k int, o VectorSearchOptions) ([]Vecto
 
 // SearchInto is Search appending to dst[:0]; with a reused dst it does not allocate.
 func (v *VectorIndex) SearchInto(dst []VectorHit, q []float32, k int, o VectorSearchOptions) ([]VectorHit, error) {
-	so := vector.SearchOptions{Ef: o.Ef}
+	so := vector.SearchOptions{Ef: o.Ef, Rescore: o.Rescore}
 	if o.Allow != nil {
 		so.Filter = vector.Predicate(o.Allow)
 	}
@@ -120,14 +139,30 @@ func (v *VectorIndex) Save(path string) error {
 	})
 }
 
-// LoadVectorIndex reads an index written by Save or WriteTo.
+// LoadVectorIndex opens an index written by Save or WriteTo. The file is memory-mapped
+// where the platform allows: opening checks its structure and graph and reads nothing
+// else, searches read what they touch (for a quantised index: the codes they walk and the
+// vectors they rescore), and Verify checks the rest. Close releases the file; the file must
+// not be modified meanwhile (Save writes a new file and renames it, which is safe).
 func LoadVectorIndex(path string) (*VectorIndex, error) {
-	data, err := storage.ReadFile(storage.OS(), path)
+	x, err := vector.OpenFile(storage.OS(), path)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("load vector index: %w", err)
 	}
-	return ReadVectorIndex(data)
+	return &VectorIndex{x: x}, nil
 }
+
+// Close releases the file of an index opened with LoadVectorIndex; any later call fails.
+// It is a no-op for other indexes.
+func (v *VectorIndex) Close() error { return v.x.Close() }
+
+// Verify checks the checksums LoadVectorIndex left for later (vectors and codes) and that
+// the file was not changed since it was opened; damage is an error wrapping ErrCorrupt.
+func (v *VectorIndex) Verify() error { return v.x.Verify() }
+
+// MappedBytes returns the bytes of the index read in place from its memory-mapped file
+// (resident only once touched), beside the MemoryBytes held in the heap.
+func (v *VectorIndex) MappedBytes() int64 { return v.x.MappedBytes() }
 
 // ReadVectorIndex decodes an index from its binary form; data may be aliased.
 func ReadVectorIndex(data []byte) (*VectorIndex, error) {
@@ -150,6 +185,7 @@ func (v *VectorIndex) Bytes() ([]byte, error) {
 type ResolvedVectorOptions struct {
 	Profile                         string
 	M, M0, EfConstruction, EfSearch int
+	Quantization                    string
 }
 
 // Resolved reports the parameters an index built with o would use.
@@ -163,7 +199,8 @@ func (o VectorIndexOptions) Resolved() (ResolvedVectorOptions, error) {
 	if p == "" {
 		p = "custom"
 	}
-	return ResolvedVectorOptions{Profile: p, M: vo.M, M0: vo.M0, EfConstruction: vo.EfConstruction, EfSearch: vo.EfSearch}, nil
+	return ResolvedVectorOptions{Profile: p, M: vo.M, M0: vo.M0, EfConstruction: vo.EfConstruction, EfSearch: vo.EfSearch,
+		Quantization: string(vo.Quantization)}, nil
 }
 
 // KernelImplementation names the distance kernels chosen for this CPU ("avx2" or "generic").

@@ -5,7 +5,8 @@ package vajra
 func (v *VectorIndex) Options() VectorIndexOptions {
 	o := v.x.Options()
 	return VectorIndexOptions{Dim: o.Dim, Metric: o.Metric.String(), Profile: string(o.Profile),
-		M: o.M, EfConstruction: o.EfConstruction, EfSearch: o.EfSearch, Seed: o.Seed, Threads: o.Threads}
+		M: o.M, EfConstruction: o.EfConstruction, EfSearch: o.EfSearch, Seed: o.Seed, Threads: o.Threads,
+		Quantization: string(o.Quantization), Rescore: o.Rescore}
 }
 
 // Vector returns a copy of the vector stored under key (normalised when the metric is

@@ -2,6 +2,9 @@ package vajra
 
 import (
 	"context"
+	"errors"
+	"path/filepath"
+	"reflect"
 	"testing"
 )
 
@@ -29,5 +32,60 @@ func TestVectorIndexAccessors(t *testing.T) {
 	}
 	if p := flat.Options().Profile; p != "exact" {
 		t.Errorf("flat index profile %q, want exact", p)
+	}
+}
+
+// TestVectorIndexQuantizedFile saves quantised indexes and loads them back mapped: they
+// answer as before, say what they are, verify, and refuse use after Close.
+func TestVectorIndexQuantizedFile(t *testing.T) {
+	ctx := context.Background()
+	const n, dim = 800, 32
+	vecs := make([]float32, n*dim)
+	keys := make([]uint32, n)
+	for i := range keys {
+		keys[i] = uint32(i)
+		for j := 0; j < dim; j++ {
+			vecs[i*dim+j] = float32((i*7+j*13)%17) - 8 + float32(i%5)
+		}
+	}
+	for _, q := range []string{"sq8", "bq"} {
+		vx, err := NewVectorIndex(VectorIndexOptions{Dim: dim, Quantization: q, Rescore: 40, Seed: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := vx.Add(ctx, keys, vecs); err != nil {
+			t.Fatal(err)
+		}
+		path := filepath.Join(t.TempDir(), "x.vjh")
+		if err := vx.Save(path); err != nil {
+			t.Fatal(err)
+		}
+		ly, err := LoadVectorIndex(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if o := ly.Options(); o.Quantization != q || o.Rescore != 40 {
+			t.Fatalf("loaded %+v", o)
+		}
+		if err := ly.Verify(); err != nil {
+			t.Fatal(err)
+		}
+		for i := 0; i < n; i += 97 {
+			o := VectorSearchOptions{Ef: 60, Rescore: 20}
+			a, err1 := vx.Search(vecs[i*dim:(i+1)*dim], 5, o)
+			b, err2 := ly.Search(vecs[i*dim:(i+1)*dim], 5, o)
+			if err1 != nil || err2 != nil || !reflect.DeepEqual(a, b) {
+				t.Fatalf("%s query %d: %v %v / %v %v", q, i, a, err1, b, err2)
+			}
+		}
+		if err := ly.Close(); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := ly.Search(vecs[:dim], 5, VectorSearchOptions{}); err == nil {
+			t.Fatal("search after Close succeeded")
+		}
+	}
+	if _, err := NewVectorIndex(VectorIndexOptions{Dim: 4, Quantization: "pq"}); !errors.Is(err, ErrOptions) {
+		t.Fatalf("unknown quantization: %v", err)
 	}
 }

@@ -2,7 +2,10 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io"
+	"os"
 	"path/filepath"
 	"runtime"
 	"time"
@@ -11,104 +14,143 @@ import (
 	"github.com/vajrasearch/vajra/internal/vector"
 )
 
+// vectorBenchFlags are the flags of vajra bench vector.
+type vectorBenchFlags struct {
+	dir, efs, profile, metric, cpuprofile, quantization, tmp string
+	m, efc, threads, k, nq, warmup, rescore, chunk           int
+	seed                                                     uint64
+	asJSON, reopen, keep                                     bool
+}
+
 func benchVector(ctx context.Context, u *ui, args []string) error {
 	fs := newFlagSet("bench vector", u)
-	var dir, efs, profile, metric, cpuprofile string
-	var m, efc, threads, k, nq, warmup int
-	var seed uint64
-	var asJSON bool
-	fs.StringVar(&dir, "data", "", "TEXMEX folder: base.fvecs, query.fvecs, groundtruth.ivecs, meta.json")
-	intVar(fs, &m, "M", 0, 0, anyInt, "HNSW M (default: the profile's)")
-	intVar(fs, &efc, "efc", 0, 0, anyInt, "HNSW efConstruction (default: the profile's)")
-	fs.StringVar(&efs, "ef", "10,50,100,200", `search ef values, comma-separated ("default" = the profile's)`)
-	intVar(fs, &threads, "threads", 0, 0, anyInt, "build threads (default: all CPUs)")
-	fs.StringVar(&profile, "profile", "", "build profile: quality, fast, instant (explicit -M/-efc override it)")
-	fs.StringVar(&metric, "metric", "", "metric (default: meta.json's)")
-	intVar(fs, &k, "k", 10, 1, anyInt, "neighbours per query")
-	intVar(fs, &nq, "nq", 0, 0, anyInt, "use only the first N queries (0 = all)")
-	intVar(fs, &warmup, "warmup", 200, 0, anyInt, "untimed queries before each timed pass")
-	fs.Uint64Var(&seed, "seed", 0, "build seed")
-	fs.BoolVar(&asJSON, "json", false, "print JSON lines (the peer harness's fields)")
-	fs.StringVar(&cpuprofile, "cpuprofile", "", "write a CPU profile of the build to this file")
+	var f vectorBenchFlags
+	fs.StringVar(&f.dir, "data", "", "TEXMEX folder: base.fvecs, query.fvecs, groundtruth.ivecs, meta.json")
+	intVar(fs, &f.m, "M", 0, 0, anyInt, "HNSW M (default: the profile's)")
+	intVar(fs, &f.efc, "efc", 0, 0, anyInt, "HNSW efConstruction (default: the profile's)")
+	fs.StringVar(&f.efs, "ef", "10,50,100,200", `search ef values, comma-separated ("default" = the profile's)`)
+	intVar(fs, &f.threads, "threads", 0, 0, anyInt, "build threads (default: all CPUs)")
+	fs.StringVar(&f.profile, "profile", "", "build profile: quality, fast, instant (explicit -M/-efc override it)")
+	fs.StringVar(&f.metric, "metric", "", "metric (default: meta.json's)")
+	fs.StringVar(&f.quantization, "quantization", "none", "codes the graph is walked on: none, sq8 or bq")
+	intVar(fs, &f.rescore, "rescore", 0, 0, anyInt, "candidates a quantised search ranks exactly (0 = 3·k for sq8, 10·k for bq)")
+	intVar(fs, &f.k, "k", 10, 1, anyInt, "neighbours per query")
+	intVar(fs, &f.nq, "nq", 0, 0, anyInt, "use only the first N queries (0 = all)")
+	intVar(fs, &f.warmup, "warmup", 200, 0, anyInt, "untimed queries before each timed pass")
+	intVar(fs, &f.chunk, "chunk", 100_000, 1, anyInt, "base vectors read and added per call: the input is never held whole")
+	fs.Uint64Var(&f.seed, "seed", 0, "build seed")
+	fs.BoolVar(&f.asJSON, "json", false, "print JSON lines (the peer harness's fields)")
+	fs.StringVar(&f.cpuprofile, "cpuprofile", "", "write a CPU profile of the build to this file")
+	fs.BoolVar(&f.reopen, "reopen", true, "save the index, drop it, and run the queries on the saved file opened again (open time and RSS after open are reported)")
+	fs.StringVar(&f.tmp, "tmp", "", "folder for the saved index (default: the system's temporary folder)")
+	fs.BoolVar(&f.keep, "keep", false, "keep the saved index file (its path is printed on stderr)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	if dir == "" {
+	if f.dir == "" {
 		return usagef("bench vector needs --data DIR")
 	}
-	vo, err := (vajra.VectorIndexOptions{Dim: 1, Metric: metric, Profile: profile, M: m, EfConstruction: efc}).Resolved()
+	return runVectorBench(ctx, u, f)
+}
+
+func runVectorBench(ctx context.Context, u *ui, f vectorBenchFlags) error {
+	vo, err := (vajra.VectorIndexOptions{Dim: 1, Metric: f.metric, Profile: f.profile, M: f.m, EfConstruction: f.efc,
+		Quantization: f.quantization}).Resolved()
 	if err != nil {
 		return usageError{err.Error()}
 	}
 	efList := []int{vo.EfSearch}
-	if efs != "default" {
-		if efList, err = parseInts(efs); err != nil {
+	if f.efs != "default" {
+		if efList, err = parseInts(f.efs); err != nil {
 			return err
 		}
 	}
+	threads := f.threads
 	if threads <= 0 {
 		threads = runtime.GOMAXPROCS(0)
 	}
-	freeOSMemory()
-	rssStart := rssMB()
-	base, dim, err := vector.ReadFvecs(filepath.Join(dir, "base.fvecs"))
+	queries, qdim, err := vector.ReadFvecs(filepath.Join(f.dir, "query.fvecs"))
 	if err != nil {
 		return err
 	}
-	queries, qdim, err := vector.ReadFvecs(filepath.Join(dir, "query.fvecs"))
+	gt, err := vector.ReadIvecs(filepath.Join(f.dir, "groundtruth.ivecs"))
 	if err != nil {
 		return err
 	}
+	metric := f.metric
+	if metric == "" {
+		metric = readMetric(f.dir)
+	}
+	base, err := vector.OpenFvecs(filepath.Join(f.dir, "base.fvecs"))
+	if err != nil {
+		return err
+	}
+	defer base.Close()
+	n, dim := base.Rows(), base.Dim()
 	if qdim != dim {
-		return fmt.Errorf("%s: query vectors are %d-d, base vectors %d-d", dir, qdim, dim)
+		return fmt.Errorf("%s: query vectors are %d-d, base vectors %d-d", f.dir, qdim, dim)
 	}
-	gt, err := vector.ReadIvecs(filepath.Join(dir, "groundtruth.ivecs"))
-	if err != nil {
-		return err
-	}
-	n, nQueries := len(base)/dim, len(queries)/dim
-	if nq > 0 && nq < nQueries {
-		nQueries = nq
+	nQueries := len(queries) / dim
+	if f.nq > 0 && f.nq < nQueries {
+		nQueries = f.nq
 	}
 	if len(gt) < nQueries {
-		return fmt.Errorf("%s: ground truth has %d rows for %d queries", dir, len(gt), nQueries)
+		return fmt.Errorf("%s: ground truth has %d rows for %d queries", f.dir, len(gt), nQueries)
 	}
-	if metric == "" {
-		metric = readMetric(dir)
-	}
-	keys := make([]uint32, n)
-	for i := range keys {
-		keys[i] = uint32(i)
-	}
-	freeOSMemory() // the files' raw bytes are garbage now; keep them out of the peak
-	stopProfile, err := startCPUProfile(cpuprofile)
-	if err != nil {
-		return err
-	}
-	start := time.Now()
-	idx, err := vajra.NewVectorIndex(vajra.VectorIndexOptions{Dim: dim, Metric: metric, Profile: profile, M: m,
-		EfConstruction: efc, Seed: seed, Threads: threads})
-	if err != nil {
-		return err
-	}
-	if err := idx.Add(ctx, keys, base); err != nil {
-		return err
-	}
-	build := time.Since(start)
-	stopProfile()
-	// What stays resident once the input rows are dropped: the index, plus the queries and
-	// ground truth (under 2 MB here), over the process's resident size before reading data.
-	base = nil
-	freeOSMemory()
-	indexRSS := rssMB() - rssStart
 
-	hits := make([]vajra.VectorHit, 0, k)
-	for _, ef := range efList {
-		efq := max(ef, k)
-		search := func(i int) ([]vajra.VectorHit, error) {
-			return idx.SearchInto(hits[:0], queries[i*dim:(i+1)*dim], k, vajra.VectorSearchOptions{Ef: efq})
+	freeOSMemory()
+	rssStart := rssMB()
+	stopProfile, err := startCPUProfile(f.cpuprofile)
+	if err != nil {
+		return err
+	}
+	idx, build, err := buildStreamed(ctx, base, vajra.VectorIndexOptions{Dim: dim, Metric: metric, Profile: f.profile,
+		M: f.m, EfConstruction: f.efc, Seed: f.seed, Threads: threads, Quantization: f.quantization}, f.chunk)
+	stopProfile()
+	if err != nil {
+		return err
+	}
+	freeOSMemory()
+	rec := map[string]any{"engine": "vajra", "version": version(), "mode": "vector", "dataset": datasetName(f.dir),
+		"n": n, "dim": dim, "metric": metric, "k": f.k, "M": vo.M, "efc": vo.EfConstruction, "threads": threads,
+		"build_s": round(build.Seconds(), 3), "variant": "hnsw " + vo.Profile, "quantization": vo.Quantization,
+		"rescore": f.rescore, "kernel": kernelName(),
+		"index_mb":         round(float64(idx.MemoryBytes())/(1<<20), 1),
+		"bytes_per_vector": round(float64(idx.MemoryBytes())/float64(n), 1)}
+	if vo.Quantization != "none" {
+		rec["variant"] = "hnsw " + vo.Profile + " " + vo.Quantization
+	}
+	// What the built index keeps resident once the input is dropped, over the process's
+	// resident size before the build (queries and ground truth were read before).
+	builtRSS := rssMB() - rssStart
+	rec["built_rss_mb"] = round(builtRSS, 1)
+	rec["built_rss_bytes_per_vector"] = round(builtRSS*(1<<20)/float64(n), 1)
+
+	searcher := idx
+	rssBase := rssStart
+	if f.reopen {
+		path, err := saveIndex(idx, f, rec)
+		if err != nil {
+			return err
 		}
-		for i := 0; i < min(warmup, nQueries); i++ {
+		idx, searcher = nil, nil
+		lx, err := reopen(path, f, rec)
+		if err != nil {
+			return err
+		}
+		defer lx.Close()
+		searcher = lx
+		// The open's resident cost: over the process's size just before the open.
+		rssBase = rec["rss_before_open_mb"].(float64)
+	}
+	hits := make([]vajra.VectorHit, 0, f.k)
+	for _, ef := range efList {
+		efq := max(ef, f.k)
+		so := vajra.VectorSearchOptions{Ef: efq, Rescore: f.rescore}
+		search := func(i int) ([]vajra.VectorHit, error) {
+			return searcher.SearchInto(hits[:0], queries[i*dim:(i+1)*dim], f.k, so)
+		}
+		for i := 0; i < min(f.warmup, nQueries); i++ {
 			if _, err := search(i); err != nil {
 				return err
 			}
@@ -123,22 +165,107 @@ func benchVector(ctx context.Context, u *ui, args []string) error {
 			if err != nil {
 				return err
 			}
-			recall += overlap(res, gt[i], k)
+			recall += overlap(res, gt[i], f.k)
 			hits = res
 		}
 		l := summarise(lat)
-		rec := map[string]any{"engine": "vajra", "version": version(), "mode": "vector", "dataset": datasetName(dir),
-			"n": n, "dim": dim, "metric": metric, "nq": nQueries, "k": k, "M": vo.M, "efc": vo.EfConstruction, "ef": ef,
-			"threads": threads, "build_s": round(build.Seconds(), 3), "p50_ms": round(l.p50, 4), "p99_ms": round(l.p99, 4),
+		// Resident bytes of the index as the queries left it: heap and touched mapped pages.
+		resident := rssMB() - rssBase
+		out := map[string]any{"ef": ef, "nq": nQueries, "p50_ms": round(l.p50, 4), "p99_ms": round(l.p99, 4),
 			"qps": round(l.qps, 1), "recall_at_k": round(recall/float64(nQueries), 4), "mem_rss_mb": peakRSSMB(),
-			"variant": "hnsw " + vo.Profile, "index_mb": round(float64(idx.MemoryBytes())/(1<<20), 1),
-			"index_rss_mb": round(indexRSS, 1), "bytes_per_vector": round(float64(idx.MemoryBytes())/float64(n), 1),
-			"rss_bytes_per_vector": round(indexRSS*(1<<20)/float64(n), 1), "kernel": kernelName()}
-		if err := emit(u, asJSON, rec); err != nil {
+			"index_rss_mb": round(resident, 1), "rss_bytes_per_vector": round(resident*(1<<20)/float64(n), 1)}
+		for k, v := range rec {
+			out[k] = v
+		}
+		if err := emit(u, f.asJSON, out); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// buildStreamed adds the base vectors a chunk at a time, reserving room for all of them
+// first, so that the input is never held whole beside the index; the build time counts the
+// adds only, not the reads.
+func buildStreamed(ctx context.Context, base *vector.FvecsReader, o vajra.VectorIndexOptions, chunk int) (*vajra.VectorIndex, time.Duration, error) {
+	idx, err := vajra.NewVectorIndex(o)
+	if err != nil {
+		return nil, 0, err
+	}
+	n, dim := base.Rows(), base.Dim()
+	start := time.Now()
+	idx.Reserve(n)
+	build := time.Since(start)
+	buf := make([]float32, min(chunk, max(n, 1))*dim)
+	keys := make([]uint32, min(chunk, max(n, 1)))
+	for done := 0; done < n; {
+		rows, err := base.Read(buf)
+		if err != nil && !errors.Is(err, io.EOF) {
+			return nil, 0, err
+		}
+		if rows == 0 {
+			return nil, 0, fmt.Errorf("base vectors: %d rows read of %d", done, n)
+		}
+		for i := range rows {
+			keys[i] = uint32(done + i)
+		}
+		t0 := time.Now()
+		if err := idx.Add(ctx, keys[:rows], buf[:rows*dim]); err != nil {
+			return nil, 0, err
+		}
+		build += time.Since(t0)
+		done += rows
+	}
+	return idx, build, nil
+}
+
+// saveIndex writes idx to a new file in the bench's temporary folder and returns its path.
+func saveIndex(idx *vajra.VectorIndex, f vectorBenchFlags, rec map[string]any) (string, error) {
+	dir := f.tmp
+	if dir == "" {
+		dir = os.TempDir()
+	}
+	tmp, err := os.CreateTemp(dir, "vajra-bench-*.vjh")
+	if err != nil {
+		return "", err
+	}
+	path := tmp.Name()
+	tmp.Close()
+	t0 := time.Now()
+	if err := idx.Save(path); err != nil {
+		os.Remove(path)
+		return "", err
+	}
+	rec["save_s"] = round(time.Since(t0).Seconds(), 3)
+	if st, err := os.Stat(path); err == nil {
+		rec["index_file_mb"] = round(float64(st.Size())/(1<<20), 1)
+	}
+	return path, nil
+}
+
+// reopen opens the saved index once the built one is dropped, and records what that costs
+// in rec: open_ms, open_rss_mb (the resident growth of the open), mapped_mb.
+func reopen(path string, f vectorBenchFlags, rec map[string]any) (*vajra.VectorIndex, error) {
+	runtime.GC()
+	freeOSMemory()
+	before := rssMB()
+	t0 := time.Now()
+	lx, err := vajra.LoadVectorIndex(path)
+	open := time.Since(t0)
+	if f.keep {
+		fmt.Fprintf(os.Stderr, "saved index: %s\n", path)
+	} else {
+		// The mapping keeps the file's contents; the name can go.
+		os.Remove(path)
+	}
+	if err != nil {
+		return nil, err
+	}
+	rec["open_ms"] = round(float64(open.Microseconds())/1000, 2)
+	rec["rss_before_open_mb"] = before
+	rec["open_rss_mb"] = round(rssMB()-before, 1)
+	rec["mapped_mb"] = round(float64(lx.MappedBytes())/(1<<20), 1)
+	return lx, nil
 }
 
 // overlap is |found ∩ truth[:k]| / k.

@@ -24,6 +24,7 @@ type sourceFlags struct {
 	modelDir      string
 	profile       string
 	metric        string
+	quantization  string
 	skipBad       bool
 	threads       int
 	k1, b         float64
@@ -49,6 +50,7 @@ func (s *sourceFlags) register(fs *flag.FlagSet, withIndex bool) {
 	intVar(fs, &s.embedDim, "embed-dim", 0, 0, anyInt, "embedding dimension (hash: default 384; openai: learned)")
 	fs.StringVar(&s.profile, "profile", "", "HNSW build profile: quality, fast or instant (default quality)")
 	fs.StringVar(&s.metric, "metric", "", "vector metric: cosine, l2 or ip (default cosine)")
+	fs.StringVar(&s.quantization, "quantization", "", "vector codes the graph is walked on: none, sq8 or bq (default none)")
 	fs.BoolVar(&s.skipBad, "skip-bad", false, "skip malformed corpus lines (counted and reported) instead of stopping")
 	intVar(fs, &s.threads, "threads", 0, 0, anyInt, "indexing threads (default: all CPUs)")
 	floatVar(fs, &s.k1, "k1", 0, 0, math.Inf(1), fmt.Sprintf("BM25 k1 (default %g)", vajra.DefaultK1))
@@ -78,7 +80,7 @@ func (s *sourceFlags) options(wantVectors bool) (vajra.Options, error) {
 		Analysis: vajra.AnalysisOptions{Stopwords: s.stopwords, Stemmer: s.stemmer, FoldAccents: s.foldAccents, Compounds: s.compounds},
 		K1:       s.k1, B: s.b, TitleWeight: s.titleWeight,
 		Embedder: vajra.EmbedderOptions{Kind: kind, Dim: s.embedDim, URL: s.embedURL, Model: s.embedModel, APIKey: apiKey(), ModelDir: s.modelDir},
-		Vector:   vajra.VectorOptions{Profile: s.profile, Metric: s.metric, Seed: s.seed},
+		Vector:   vajra.VectorOptions{Profile: s.profile, Metric: s.metric, Seed: s.seed, Quantization: s.quantization},
 		Threads:  s.threads,
 	}
 	return o, nil

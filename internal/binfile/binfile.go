@@ -224,15 +224,16 @@ func ParseLayout(data []byte, magic string, maxVersion uint32) (*File, error) {
 }
 
 // ParseDeferring is Parse without the checksums of the sections that deferred names: their
-// payloads are not read (the pages of a mapped file stay untouched) until VerifyDeferred,
-// for formats whose bulk sections are safe to read unverified (any bytes there are valid
-// values) and are used sparsely, where even chunk checksums would read far more than the
-// reads themselves. Everything else is checked as Parse checks it.
+// payloads are not read (the pages of a mapped file stay untouched) until VerifyDeferred or
+// VerifySection, or, for those with chunk checksums, piecewise through Checked, as with
+// ParseLayout. It is for formats whose bulk sections are safe to read unverified (any bytes
+// there are valid values). Everything else is checked as Parse checks it.
 func ParseDeferring(data []byte, magic string, maxVersion uint32, deferred func(tag string) bool) (*File, error) {
 	f, err := parseLayout(data, magic, maxVersion)
 	if err != nil {
 		return nil, err
 	}
+	f.lazy = true
 	for _, tag := range f.tags {
 		if tag != sumsTag && deferred != nil && deferred(tag) {
 			f.deferred = append(f.deferred, tag)
@@ -257,14 +258,24 @@ func (f *File) Deferred() []string { return append([]string(nil), f.deferred...)
 // mismatch is an error marked as corruption.
 func (f *File) VerifyDeferred() error {
 	for _, tag := range f.deferred {
-		if err := f.verifySection(tag); err != nil {
+		if err := f.VerifySection(tag); err != nil {
 			return err
 		}
-		if cs := f.chunked[tag]; cs != nil {
-			if err := f.sectionView(tag, cs).VerifyAll(); err != nil {
-				return err
-			}
-		}
+	}
+	return nil
+}
+
+// VerifySection checks the named section's checksum (and chunk checksums), reading all of
+// it; a mismatch or a missing section is an error marked as corruption.
+func (f *File) VerifySection(tag string) error {
+	if _, ok := f.sections[tag]; !ok {
+		return corruption.Errorf("missing section %q", tag)
+	}
+	if err := f.verifySection(tag); err != nil {
+		return err
+	}
+	if cs := f.chunked[tag]; cs != nil {
+		return f.sectionView(tag, cs).VerifyAll()
 	}
 	return nil
 }

@@ -57,3 +57,9 @@ func IsMapped(m Mapping) bool {
 	_, heap := m.(heapMapping)
 	return !heap
 }
+
+// AdviseRandom tells the operating system that bytes [off, off+n) of a memory-mapped file
+// are read at random (madvise MADV_RANDOM): a fault then loads that page alone, with no
+// read-ahead and none of its cached neighbours mapped along, so resident memory grows with
+// what is read. It does nothing for a mapping held in the heap.
+func AdviseRandom(m Mapping, off, n int) error { return adviseRandom(m, off, n) }

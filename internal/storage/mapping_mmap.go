@@ -88,3 +88,22 @@ func (m *fileMapping) Close() error {
 	m.data = nil
 	return errors.Join(err, m.f.Close())
 }
+
+// adviseRandom tells the kernel that bytes [off, off+n) of m are read at random, so that a
+// fault loads that page alone, without read-ahead or mapping its cached neighbours:
+// resident memory then grows with what is read.
+func adviseRandom(m Mapping, off, n int) error {
+	fm, ok := m.(*fileMapping)
+	if !ok || n <= 0 {
+		return nil
+	}
+	fm.mu.Lock()
+	defer fm.mu.Unlock()
+	if fm.data == nil || off < 0 || off+n > len(fm.data) {
+		return nil
+	}
+	page := os.Getpagesize()
+	lo := off / page * page
+	hi := min((off+n+page-1)/page*page, len(fm.data))
+	return unix.Madvise(fm.data[lo:hi], unix.MADV_RANDOM)
+}

@@ -37,6 +37,8 @@ type backing interface {
 	add(ctx context.Context, labels []uint32, vecs []float32, acc acceptance, publish sync.Locker) ([]int32, error)
 	// Delete is called with publish held.
 	Delete(labels []uint32) int
+	// Reserve is called with publish held.
+	Reserve(n int)
 	// compact drops deleted entries when forced or when they have become due; on a
 	// cancelled ctx it returns before changing anything.
 	compact(ctx context.Context, force bool, publish sync.Locker) error

@@ -90,6 +90,9 @@ func (h *HNSW) add(ctx context.Context, labels []uint32, vecs []float32, acc acc
 	publish.Lock()
 	order := h.planAdd(labels)
 	publish.Unlock()
+	if h.damage != nil {
+		return nil, h.damage
+	}
 	for off := 0; off < len(order); {
 		if err := cancelled(ctx, "add"); err != nil {
 			return order[:off], err
@@ -361,7 +364,10 @@ func (h *HNSW) linkNode(s *scratch, b *batch, i int) {
 			w := h.searchLayer(s, q, cur, h.opts.EfConstruction, l)
 			cur = cand{d: w[0].d, id: w[0].id & idMask}
 			if s.coded {
+				// Damage in a mapped vector only costs this node a good neighbour
+				// choice here; results and WriteTo verify what they read.
 				w = h.rescore(s, q, w, len(w))
+				s.err = nil
 			}
 			h.linkLevel(s, b, node, l, w)
 		}

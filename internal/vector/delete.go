@@ -49,6 +49,9 @@ func (h *HNSW) compact(ctx context.Context, force bool, publish sync.Locker) err
 	publish.Lock()
 	h.own()
 	publish.Unlock()
+	if h.damage != nil {
+		return h.damage
+	}
 	plan, err := h.planRepair(ctx)
 	if err != nil {
 		return err

@@ -1,10 +1,12 @@
 package vector
 
 import (
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"runtime/debug"
 	"sync/atomic"
+	"unsafe"
 
 	"github.com/vajrasearch/vajra/internal/binfile"
 	"github.com/vajrasearch/vajra/internal/corruption"
@@ -24,11 +26,13 @@ type indexFile struct {
 	broken  atomic.Pointer[error]
 }
 
-// deferredSections are the sections OpenFile does not checksum at open: the vectors and
-// the codes, the bulk of a file, of which searches read only what they visit. Any bytes in
-// them are safe to search with (a damaged float is a bad distance, never a bad memory
-// access), and Verify checks them. Every section a search follows pointers through (links,
-// levels, labels, tombstones) is checked and validated at open.
+// deferredSections are the sections OpenFile does not checksum at open in the file of a
+// quantised index: the vectors and the codes, the bulk of the file, of which searches read
+// only what they visit. The vectors are verified a page at a time as results read them
+// (chunk checksums); the codes, which only guide the walk (any bytes there are safe to
+// walk on), by Verify, by vajra check, and before a write copies them. Every section a
+// search follows pointers through (links, levels, labels, tombstones) is checked and
+// validated at open.
 func deferredSections(tag string) bool { return tag == "vecs" || tag == "qcod" }
 
 // OpenFile opens the index file at path, as WriteTo wrote it, through a read-only memory
@@ -69,7 +73,12 @@ func openMapping(path string, m storage.Mapping) (x *Index, err error) {
 		}
 		return &Index{b: fl, file: file}, nil
 	}
-	f, err := binfile.ParseDeferring(data, hnswMagic, hnswVersion, deferredSections)
+	// Files without quantisation are searched on every vector: they are verified whole.
+	deferred := func(string) bool { return false }
+	if len(data) >= 12 && binary.LittleEndian.Uint32(data[8:12]) >= 2 {
+		deferred = deferredSections
+	}
+	f, err := binfile.ParseDeferring(data, hnswMagic, hnswVersion, deferred)
 	if err != nil {
 		return nil, fmt.Errorf("read hnsw: %w", err)
 	}
@@ -79,6 +88,16 @@ func openMapping(path string, m storage.Mapping) (x *Index, err error) {
 	}
 	h.mapped = storage.IsMapped(m)
 	file.parsed = f
+	if h.mapped {
+		// Searches read the vectors and codes of the nodes they visit, scattered over
+		// the file: no read-ahead, so that resident memory is what they read.
+		for _, tag := range []string{"vecs", "qcod"} {
+			if p, err := f.Section(tag); err == nil && len(p) > 0 {
+				off := int(uintptr(unsafe.Pointer(&p[0])) - uintptr(unsafe.Pointer(&data[0])))
+				_ = storage.AdviseRandom(m, off, len(p)) // advice only
+			}
+		}
+	}
 	return &Index{b: h, file: file}, nil
 }
 

@@ -155,11 +155,34 @@ func TestOpenFileDefersVectorChecksums(t *testing.T) {
 				t.Fatal(err)
 			}
 			defer x.Close()
-			if _, err := x.Search(make([]float32, 8), 5, SearchOptions{}); err != nil && !errors.Is(err, ErrZeroVector) {
-				t.Fatal(err)
+			// Searches read the damage or not; if they do, they say so.
+			for i := range 20 {
+				if _, err := x.Search(h.vec(uint32(i)), 5, SearchOptions{}); err != nil && !errors.Is(err, corruption.Err) {
+					t.Fatal(err)
+				}
 			}
 			if err := x.Verify(); !errors.Is(err, corruption.Err) {
 				t.Fatalf("Verify: %v, want corruption", err)
+			}
+			// The damage is never written out under a fresh checksum, nor returned.
+			if _, err := x.WriteTo(io.Discard); !errors.Is(err, corruption.Err) {
+				t.Fatalf("WriteTo: %v, want corruption", err)
+			}
+			if tc.tag == "vecs" {
+				hits, err := x.Search(h.vec(200), 400, SearchOptions{Ef: 400})
+				if !errors.Is(err, corruption.Err) {
+					t.Fatalf("a search rescoring every vector: %v %v, want corruption", hits, err)
+				}
+				for label := range h.labels {
+					if v, ok := x.Vector(h.labels[label]); ok && !slices.Equal(v, h.vec(uint32(label))) {
+						t.Fatalf("Vector(%d) returned damaged values", h.labels[label])
+					}
+				}
+			}
+			if tc.tag == "qcod" {
+				if err := x.Add(context.Background(), []uint32{1 << 20}, h.vec(3)); !errors.Is(err, corruption.Err) {
+					t.Fatalf("Add copying damaged codes: %v, want corruption", err)
+				}
 			}
 		})
 	}

@@ -92,6 +92,14 @@ func (f *Flat) add(ctx context.Context, labels []uint32, vecs []float32, acc acc
 	return nil, nil
 }
 
+// Reserve makes room for n more vectors (a capacity hint).
+func (f *Flat) Reserve(n int) {
+	if n > 0 {
+		f.vecs = growTo(f.vecs, len(f.vecs)+n*f.dim)
+		f.labels = growTo(f.labels, len(f.labels)+n)
+	}
+}
+
 // Delete removes labels and returns how many were present. The last vector moves into
 // each freed slot, so deletes cost O(dim) and leave no tombstones.
 func (f *Flat) Delete(labels []uint32) int {

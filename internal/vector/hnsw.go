@@ -2,7 +2,10 @@ package vector
 
 import (
 	"math"
+	"slices"
 	"sync"
+
+	"github.com/vajrasearch/vajra/internal/binfile"
 )
 
 // HNSW is a hierarchical navigable small world graph over float32 vectors (Malkov &
@@ -48,6 +51,14 @@ type HNSW struct {
 	// mapped is set when the bytes given to ReadHNSW are a memory mapping of a file, not
 	// heap memory (MemoryBytes leaves them out).
 	mapped bool
+	// file is the parsed file the arenas came from, whose deferred checksums (OpenFile)
+	// are verified before borrowed bytes are copied or written out; vecsCheck verifies
+	// the vector section piecewise, as rows are read for results.
+	file      *binfile.File
+	vecsCheck *binfile.Checked
+	// damage is the first damage found in borrowed bytes after the index was read; every
+	// later write and WriteTo fails with it.
+	damage error
 }
 
 // NewHNSW returns an empty index. o is completed with EnsureDefaults and then validated.
@@ -202,9 +213,73 @@ func (h *HNSW) own() {
 	h.levels = append([]uint8(nil), h.levels...)
 	h.dead = append([]uint64(nil), h.dead...)
 	if h.quant != nil {
+		// The codes are copied, so they must be sound first: damage copied into the heap
+		// would otherwise be written out under a fresh checksum.
+		if err := h.verifyDeferred("qcod"); err != nil && h.damage == nil {
+			h.damage = err
+		}
 		h.quant.own()
 	}
 	h.borrowed = false
+}
+
+// verifyDeferred verifies a section whose checksum the read of the file deferred.
+func (h *HNSW) verifyDeferred(tag string) error {
+	if h.file == nil || !slices.Contains(h.file.Deferred(), tag) {
+		return nil
+	}
+	return h.file.VerifySection(tag)
+}
+
+// verifyBorrowed verifies what is still read from the file and not verified yet, and
+// returns the damage found earlier: what WriteTo needs before copying bytes out.
+func (h *HNSW) verifyBorrowed() error {
+	if h.damage != nil {
+		return h.damage
+	}
+	if h.borrowed || h.frozen {
+		if h.vecsCheck != nil {
+			if err := h.vecsCheck.VerifyAll(); err != nil {
+				return err
+			}
+		} else if err := h.verifyDeferred("vecs"); err != nil {
+			return err
+		}
+	}
+	if h.borrowed {
+		return h.verifyDeferred("qcod")
+	}
+	return nil
+}
+
+// verifyRows verifies, on first read, the file's bytes of the vectors of ids that are read
+// in place; rows held in the heap need nothing.
+func (h *HNSW) verifyRows(ids []uint32) error {
+	if h.vecsCheck == nil || !(h.borrowed || h.frozen) {
+		return nil
+	}
+	inFile := len(h.vecs) / h.dim
+	for _, id := range ids {
+		if int(id) < inFile {
+			if err := h.vecsCheck.VerifyWords(int(id)*h.dim, int(id+1)*h.dim, 4); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// Vector returns a copy of the stored vector of label (normalised under cosine), verified
+// first when it is read from a file; damage there makes it absent (and fails later writes).
+func (h *HNSW) Vector(label uint32) ([]float32, bool) {
+	slot, ok := h.lookup.get(label)
+	if !ok {
+		return nil, false
+	}
+	if err := h.verifyRows([]uint32{slot}); err != nil {
+		return nil, false
+	}
+	return append([]float32(nil), h.vec(slot)...), true
 }
 
 // reserve makes room for more nodes in every per-node arena, growing each once to the
@@ -229,7 +304,17 @@ func (h *HNSW) reserve(more int) {
 	h.labels = growTo(h.labels, c)
 	h.dead = growTo(h.dead, (c+63)/64)
 	if h.quant != nil {
-		h.quant.grow(c)
+		// Room for what a Reserve announced too, so that the codes grow once.
+		h.quant.grow(max(c, cap(h.labels)))
+	}
+}
+
+// Reserve makes room for n more vectors in every per-node arena at once, so that adding
+// them in several calls neither copies the arenas as they grow nor needs room for two
+// copies at a time (a capacity hint; it changes nothing else).
+func (h *HNSW) Reserve(n int) {
+	if n > 0 {
+		h.reserve(n)
 	}
 }
 
@@ -287,6 +372,7 @@ type scratch struct {
 	res   maxHeap   // filtered search and exact scans: kept results
 	out   []cand
 
+	err   error     // damage found while searching (see HNSW.verifyRows)
 	coded bool      // the walk scores codes (see beginWalk)
 	cq    codeQuery // the query in the code domain when coded
 	enc   encoder   // encoding scratch of insert workers

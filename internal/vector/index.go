@@ -96,6 +96,20 @@ func (x *Index) add(ctx context.Context, labels []uint32, vecs []float32, acc ac
 	return err
 }
 
+// Reserve makes room for n more vectors at once (see HNSW.Reserve).
+func (x *Index) Reserve(n int) {
+	x.writeMu.Lock()
+	defer x.writeMu.Unlock()
+	if x.usable() != nil {
+		return
+	}
+	var err error // a fault marks the index broken
+	defer x.guard(&err)()
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	x.b.Reserve(n)
+}
+
 // Delete removes labels and returns how many were present.
 func (x *Index) Delete(labels []uint32) int {
 	x.writeMu.Lock()

@@ -36,6 +36,10 @@ const (
 	flatVersion = 1
 )
 
+// vecChunk is the chunk of the vector section of a quantised index that is verified at
+// once: a page, the least a first read of a row touches anyway.
+const vecChunk = 4096
+
 // rowAlign is the file offset alignment of the vector and code arenas: with it, a file read into a
 // page-aligned buffer (os.ReadFile, mmap) serves rows that start on cache-line
 // boundaries, as freshly built arenas do, which searches measurably prefer (a 384-dim row
@@ -49,6 +53,7 @@ type section struct {
 	payload []byte
 	more    []byte // written right after payload, in the same section
 	alignTo uint64
+	chunk   int // > 0: with chunk checksums of this many bytes (binfile.SectionChunked)
 }
 
 // writeFile writes sections as a binfile of the given kind and returns the bytes written.
@@ -70,10 +75,10 @@ func writeFile(w io.Writer, magic string, version uint32, sections []section) (i
 			}
 		}
 		var err error
-		if len(s.more) == 0 {
+		if len(s.more) == 0 && s.chunk == 0 {
 			err = bw.Section(s.tag, s.payload)
 		} else {
-			err = bw.SectionFrom(s.tag, uint64(len(s.payload)+len(s.more)), 0, func(w io.Writer) error {
+			err = bw.SectionFrom(s.tag, uint64(len(s.payload)+len(s.more)), s.chunk, func(w io.Writer) error {
 				if _, err := w.Write(s.payload); err != nil {
 					return err
 				}
@@ -125,7 +130,12 @@ func (h *HNSW) WriteTo(w io.Writer) (int64, error) {
 	version := uint32(hnswPlain)
 	if h.opts.Quantization.quantized() {
 		version = hnswVersion
+		// Searches read few of these vectors, each verified on first read (OpenFile).
+		sections[2].chunk = vecChunk
 		sections = append(sections, h.quantSections()...)
+	}
+	if err := h.verifyBorrowed(); err != nil {
+		return 0, fmt.Errorf("write hnsw: %w", err)
 	}
 	n, err := writeFile(w, hnswMagic, version, sections)
 	if err != nil {
@@ -219,6 +229,12 @@ func decodeHNSW(f *binfile.File) (*HNSW, error) {
 		return nil, err
 	}
 	h.entry, h.topLevel, h.seq = uint32(meta.Entry), int(meta.TopLevel), meta.Seq
+	h.file = f
+	if f.Chunked("vecs") {
+		if h.vecsCheck, err = f.Checked("vecs"); err != nil {
+			return nil, err
+		}
+	}
 	if f.Version >= 2 {
 		if h.quant, err = readQuantCodes(f, qm, o, n); err != nil {
 			return nil, err

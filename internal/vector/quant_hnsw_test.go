@@ -192,3 +192,30 @@ func TestCodeScoresMatchDecoded(t *testing.T) {
 		}
 	}
 }
+
+// TestReserveGrowsOnce adds vectors in several calls after a Reserve: no arena, codes
+// included, is reallocated on the way.
+func TestReserveGrowsOnce(t *testing.T) {
+	const n, dim = 3000, 8
+	data := clustered(3, n, dim, 5)
+	for _, q := range []Quantization{QuantNone, QuantSQ8, QuantBQ} {
+		h := mustHNSW(t, Options{Dim: dim, M: 4, EfConstruction: 16, Quantization: q})
+		h.Reserve(n)
+		mustAdd(t, h, seqLabels(0, 500), data[:500*dim])
+		caps := func() [3]int {
+			c := [3]int{cap(h.vecs), cap(h.links0), 0}
+			if h.quant != nil {
+				c[2] = cap(h.quant.codes) + cap(h.quant.bits)
+			}
+			return c
+		}
+		before := caps()
+		for off := 500; off < n; off += 700 {
+			end := min(off+700, n)
+			mustAdd(t, h, seqLabels(off, end-off), data[off*dim:end*dim])
+		}
+		if after := caps(); after != before {
+			t.Errorf("%s: capacities %v after the adds, %v after the first", q, after, before)
+		}
+	}
+}

@@ -85,7 +85,13 @@ func (r *rows) searchInto(f nearestFinder, dst []Hit, q []float32, k int, o Sear
 	if k <= 0 || f.Len() == 0 {
 		return dst, nil
 	}
-	for _, c := range f.nearest(s, s.q, k, o) {
+	s.err = nil
+	found := f.nearest(s, s.q, k, o)
+	if err := s.err; err != nil {
+		s.err = nil
+		return dst, fmt.Errorf("search: %w", err)
+	}
+	for _, c := range found {
 		dst = append(dst, Hit{Label: r.labels[c.id], Distance: r.metric.reported(c.d)})
 	}
 	return dst, nil
@@ -108,7 +114,13 @@ func (r *rows) searchByLabel(f nearestFinder, dst []Hit, label uint32, k int, o 
 	if o.Ef > 0 {
 		o.Ef++ // room for the label itself
 	}
-	for _, c := range f.nearest(s, s.q, k+1, o) {
+	s.err = nil
+	found := f.nearest(s, s.q, k+1, o)
+	if err := s.err; err != nil {
+		s.err = nil
+		return dst, fmt.Errorf("search: %w", err)
+	}
+	for _, c := range found {
 		if c.id != slot && len(dst) < k {
 			dst = append(dst, Hit{Label: r.labels[c.id], Distance: r.metric.reported(c.d)})
 		}

@@ -3,9 +3,11 @@ package vector
 import (
 	"encoding/binary"
 	"errors"
+	"io"
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -98,6 +100,52 @@ func FuzzParseTexmex(f *testing.F) {
 					t.Fatalf("ivecs row of %d, fvecs dim %d", len(r), dim)
 				}
 			}
+		}
+	})
+}
+
+// FuzzFvecsReader holds the streaming reader to ParseFvecs: the same rows or an error
+// marked as corruption, whatever the block size.
+func FuzzFvecsReader(f *testing.F) {
+	f.Add(texmexBytes(2, [][]uint32{{1, 2}, {3, 4}, {5, 6}}), uint8(1))
+	f.Add(texmexBytes(3, [][]uint32{{1, 2, 3}}), uint8(0))
+	f.Add([]byte{}, uint8(3))
+	f.Add([]byte{2, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 3, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0}, uint8(1))
+	f.Fuzz(func(t *testing.T, b []byte, block uint8) {
+		path := filepath.Join(t.TempDir(), "x.fvecs")
+		if err := os.WriteFile(path, b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		want, wantDim, wantErr := ParseFvecs(b)
+		fr, err := OpenFvecs(path)
+		if err != nil {
+			if !errors.Is(err, corruption.Err) || wantErr == nil {
+				t.Fatalf("open: %v (ParseFvecs: %v)", err, wantErr)
+			}
+			return
+		}
+		defer fr.Close()
+		buf := make([]float32, (int(block)%4+1)*max(fr.Dim(), 1))
+		var got []float32
+		for {
+			n, err := fr.Read(buf)
+			got = append(got, buf[:n*fr.Dim()]...)
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				if !errors.Is(err, corruption.Err) || wantErr == nil {
+					t.Fatalf("read: %v (ParseFvecs: %v)", err, wantErr)
+				}
+				return
+			}
+		}
+		if wantErr != nil {
+			t.Fatalf("the reader accepted what ParseFvecs refuses: %v", wantErr)
+		}
+		same := slices.EqualFunc(got, want, func(a, b float32) bool { return math.Float32bits(a) == math.Float32bits(b) })
+		if fr.Dim() != wantDim || fr.Rows()*wantDim != len(want) || !same {
+			t.Fatalf("dim %d rows %d, got %d values; ParseFvecs: dim %d, %d values", fr.Dim(), fr.Rows(), len(got), wantDim, len(want))
 		}
 	})
 }

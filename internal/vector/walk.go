@@ -52,6 +52,10 @@ func (h *HNSW) rescore(s *scratch, q []float32, cands []cand, k int) []cand {
 	for i, c := range cands {
 		ids[i] = c.id & idMask
 	}
+	if err := h.verifyRows(ids); err != nil {
+		s.err = err
+		return cands[:0]
+	}
 	ds := s.ds[:len(cands)]
 	h.scoreVecs(q, ids, ds)
 	for i := range cands {
