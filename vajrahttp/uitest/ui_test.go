@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -30,6 +31,7 @@ func TestUI(t *testing.T) {
 		{"compare view", compareView, desktop, false},
 		{"filter error inline, chips filter", filterErrorInline, desktop, false},
 		{"phone width in dark", phoneDark, phone, true},
+		{"highlight offsets and link state, module by module", modules, desktop, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			tc.run(t, newPage(t, browser, shots, tc.vp, tc.dark), fx)
@@ -81,6 +83,20 @@ func searchAsYouType(t *testing.T, p *page, fx *fixture) {
 		t.Error("hybrid results show no share bar")
 	}
 	p.shot("search")
+	// The next page appends with ranks that go on.
+	p.open(fx.hashURL("c=articles&mode=lexical&q=power"))
+	p.wait("a full first page", resultsFor("power")+` && document.querySelectorAll("#results .hit").length === 10 && !document.querySelector("#more").hidden`)
+	p.do(chromedp.Click(chromedp.CSS("#more")))
+	p.wait("the second page", `document.querySelectorAll("#results .hit").length > 10`)
+	ranks := eval[[]string](p, `[...document.querySelectorAll("#results .hit")].map(h => h.dataset.rank)`)
+	for i, r := range ranks {
+		if want := strconv.Itoa(i + 1); r != want {
+			t.Fatalf("ranks after the second page %v: position %d is %s", ranks, i+1, r)
+		}
+	}
+	if ids := eval[int](p, `new Set([...document.querySelectorAll("#results .hit")].map(h => h.dataset.id)).size`); ids != len(ranks) {
+		t.Errorf("%d distinct documents in %d results", ids, len(ranks))
+	}
 	// Deleting the query goes back to the landing view.
 	p.do(chromedp.Evaluate[chromedp.Void](`const q = document.querySelector("#q"); q.value = ""; q.dispatchEvent(new Event("input", {bubbles: true}))`))
 	p.wait("the landing view is back", `document.querySelectorAll("#results .hit").length === 0 && !document.querySelector("#empty").hidden`)
@@ -361,6 +377,12 @@ func upload(t *testing.T, p *page, fx *fixture) {
 		t.Errorf("piece upload: %+v, want 39 upserted over 10 or more pieces and line 23 rejected", rep)
 	}
 
+	// A new collection from the form becomes the upload target.
+	p.do(chromedp.SendKeys(chromedp.CSS("#create-name"), "fresh"), chromedp.Click(chromedp.CSS(`#create button[type="submit"]`)))
+	p.wait("the new collection picked", `document.querySelector("#collection").value === "fresh" && document.querySelector("#upload-target").textContent === "fresh" && document.querySelector("#create-result").textContent.startsWith("Created fresh")`)
+	p.do(chromedp.Click(chromedp.CSS(`#create button[type="submit"]`)))
+	p.wait("a second create says it exists", `document.querySelector("#create-result code")?.textContent === "collection_exists"`)
+
 	// What was uploaded is searchable at once.
 	p.open(fx.hashURL("c=articles&mode=lexical&q=zeppelin"))
 	p.wait("the uploaded documents found", `new Set([...document.querySelectorAll("#results .hit")].map(h => h.dataset.id)).size === 4`)
@@ -370,5 +392,54 @@ func writeFile(t *testing.T, path, text string) {
 	t.Helper()
 	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// modules checks the UI's pure functions in the page: byte ranges to characters whatever the
+// ranges, and the URL hash both ways.
+func modules(t *testing.T, p *page, fx *fixture) {
+	p.open(fx.url + "/")
+	for _, tc := range []struct {
+		name, text, ranges, want string
+	}{
+		{"ascii", "solar power", "[[0,5]]", "[solar] power"},
+		{"two byte letters", "Zürich café", "[[0,7],[8,13]]", "[Zürich] [café]"},
+		{"emoji before", "☕ Café", "[[4,9]]", "☕ [Café]"},
+		{"astral emoji before", "😀😀 x", "[[9,10]]", "😀😀 [x]"},
+		{"greek", "ελληνικός καφές", "[[19,29]]", "ελληνικός [καφές]"},
+		{"unsorted and overlapping", "abcdefgh", "[[4,6],[0,2],[1,3]]", "[abc]d[ef]gh"},
+		{"inside a character snaps to its start", "aé", "[[2,3]]", "a[é]"},
+		{"out of range and empty", "abc", "[[2,99],[1,1],[-4,-1],[5,2],\"x\"]", "ab[c]"},
+		{"no ranges", "abc", "null", "abc"},
+	} {
+		got := eval[string](p, `(async () => {
+			const m = await import("/js/highlight.js");
+			return m.segments(`+jsString(tc.text)+`, `+tc.ranges+`).map(s => s.mark ? "[" + s.text + "]" : s.text).join("");
+		})()`)
+		if got != tc.want {
+			t.Errorf("%s: %s with %s gave %q, want %q", tc.name, tc.text, tc.ranges, got, tc.want)
+		}
+	}
+	if got := eval[int](p, `import("/js/highlight.js").then(m => m.charIndex("year >= AND ☕ x", 9))`); got != 9 {
+		t.Errorf("charIndex: %d, want 9", got)
+	}
+	if got := eval[int](p, `import("/js/highlight.js").then(m => m.charIndex("☕ x = y z", 8))`); got != 6 {
+		t.Errorf("charIndex after an emoji: %d, want 6", got)
+	}
+	got := eval[string](p, `import("/js/state.js").then(m => {
+		const st = {...m.defaults(), collection: "a b", q: "solar & wind #1", mode: "vector", weight: 0.25, fusion: "linear", filter: 'lang = "en"', view: "compare"};
+		return JSON.stringify([m.readHash(m.hashOf(st)), st, m.readHash("#mode=nope&w=7&view=x&fusion=y")]);
+	})`)
+	var states [3]map[string]any
+	if err := json.Unmarshal([]byte(got), &states); err != nil {
+		t.Fatal(err)
+	}
+	for k, v := range states[1] {
+		if states[0][k] != v {
+			t.Errorf("hash round trip: %s = %v, want %v", k, states[0][k], v)
+		}
+	}
+	if bad := states[2]; bad["mode"] != "" || bad["weight"] != 0.5 || bad["view"] != "search" || bad["fusion"] != "rrf" {
+		t.Errorf("bad hash values kept: %v", bad)
 	}
 }
