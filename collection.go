@@ -128,7 +128,7 @@ func (c *Collection) initEngines(oo OpenOptions, spec *embed.Spec) error {
 }
 
 func (c *Collection) lexicalOptions() lexical.Options {
-	return lexical.Options{K1: c.opts.K1, B: c.opts.B, FieldWeights: []int{c.opts.TitleWeight, 1}}
+	return lexical.Options{K1: c.opts.K1, B: c.opts.B, FieldWeights: []int{c.opts.TitleWeight, 1}, Threads: c.opts.Threads}
 }
 
 // vectorIndexFor creates the HNSW index once the dimension is known.

@@ -234,6 +234,8 @@ func (c *Collection) loadFiles(m storage.Manifest) (err error) {
 			return missing(p, err)
 		}
 		if !isSeg {
+			// Documents are read one at a time, anywhere in the file.
+			storage.AdviseRandom(mp, 0, len(mp.Bytes()))
 			if docs, err = doccodec.OpenStore(mp.Bytes()); err != nil {
 				return fmt.Errorf("%s: %w", p, err)
 			}
@@ -320,7 +322,7 @@ func (c *Collection) replay(r storage.Record, parts *doccodec.Assembler) error {
 		case err != nil:
 			return err
 		case typ == doccodec.RecUpsert:
-			_, _, err = c.applyUpsert(docs, c.analyzeDocs(docs))
+			_, _, err = c.applyUpsert(docs)
 			return err
 		case typ == doccodec.RecDelete:
 			_, err = c.applyDelete(ids)
@@ -338,8 +340,7 @@ func (c *Collection) replay(r storage.Record, parts *doccodec.Assembler) error {
 		if len(batch) == 0 {
 			return nil
 		}
-		fields := c.analyzeDocs(batch)
-		_, _, err = c.applyUpsert(batch, fields)
+		_, _, err = c.applyUpsert(batch)
 		return err
 	case doccodec.RecDelete:
 		ids, err := doccodec.DecodeDelete(r.Payload)

@@ -150,6 +150,7 @@ func (c *Collection) openWrittenStore(name string) (storage.Mapping, *doccodec.S
 	if err != nil {
 		return nil, nil
 	}
+	storage.AdviseRandom(mp, 0, len(mp.Bytes()))
 	view, err := doccodec.OpenStore(mp.Bytes())
 	if err != nil {
 		mp.Close()

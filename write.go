@@ -12,7 +12,6 @@ import (
 
 	"github.com/vajrasearch/vajra/internal/doccodec"
 	"github.com/vajrasearch/vajra/internal/embed"
-	"github.com/vajrasearch/vajra/internal/lexical"
 	"github.com/vajrasearch/vajra/internal/storage"
 	"github.com/vajrasearch/vajra/internal/vector"
 )
@@ -30,7 +29,7 @@ type WriteReport struct {
 
 // Upsert adds documents, replacing any live document with the same id (ids are non-empty
 // UTF-8 without control characters: no NUL, no escape sequences). The batch is
-// validated, analysed and embedded first; if any document is invalid or embedding fails,
+// validated and embedded first; if any document is invalid or embedding fails,
 // nothing is written and the error names the document. Once Upsert returns nil the batch is
 // durable (under SyncAlways) and visible to searches.
 func (c *Collection) Upsert(ctx context.Context, docs []Document) (rep WriteReport, err error) {
@@ -50,7 +49,6 @@ func (c *Collection) Upsert(ctx context.Context, docs []Document) (rep WriteRepo
 	if err := c.embedDocs(ctx, batch); err != nil {
 		return rep, err
 	}
-	fields := c.analyzeDocs(batch)
 	if err := ctxErr(ctx); err != nil {
 		return rep, err
 	}
@@ -72,7 +70,7 @@ func (c *Collection) Upsert(ctx context.Context, docs []Document) (rep WriteRepo
 	}
 	encode := func() ([]doccodec.LogRecord, error) { return doccodec.EncodeUpsertRecords(batch, c.logRecordLimit()) }
 	err = c.commitLocked("upsert", encode, func() (err error) {
-		rep.Added, rep.Replaced, err = c.applyUpsert(batch, fields)
+		rep.Added, rep.Replaced, err = c.applyUpsert(batch)
 		return err
 	})
 	return rep, err
@@ -423,37 +421,28 @@ func (c *Collection) vectorDim() int {
 	return 0
 }
 
-// analyzeDocs runs the analyzer over titles and contents, in parallel for large batches.
-func (c *Collection) analyzeDocs(batch []Document) [][2][]string {
-	out := make([][2][]string, len(batch))
-	parallelChunks(len(batch), 512, c.opts.Threads, func(lo, hi int) {
-		for i := lo; i < hi; i++ {
-			out[i][0] = c.analyzer.AppendTerms(nil, batch[i].Title)
-			out[i][1] = c.analyzer.AppendTerms(nil, batch[i].Content)
-		}
-	})
-	return out
-}
-
 // applyUpsert makes a validated, logged batch part of the collection. It is also how the log
-// is replayed, so it must not depend on anything but the batch and the current state.
-func (c *Collection) applyUpsert(batch []Document, fields [][2][]string) (added, replaced int, err error) {
+// is replayed, so it must not depend on anything but the batch and the current state. The
+// lexical index analyses the documents as it inverts them, in parallel, so that a large batch
+// is never held analysed whole.
+func (c *Collection) applyUpsert(batch []Document) (added, replaced int, err error) {
 	first := c.nextID
 	if uint64(first)+uint64(len(batch)) >= math.MaxUint32 {
 		return 0, 0, fmt.Errorf("%w: the collection has used all 2^32 internal ids; compact it", ErrInvalidDocument)
 	}
 	labels := make([]uint32, len(batch))
-	lexDocs := make([]lexical.Doc, len(batch))
 	for i := range batch {
 		labels[i] = first + uint32(i)
-		lexDocs[i] = lexical.Doc{ID: labels[i], Fields: [][]string{fields[i][0], fields[i][1]}}
 	}
 	if c.embedder != nil {
 		if err := c.addVectors(batch, labels); err != nil {
 			return 0, 0, err
 		}
 	}
-	if err := c.lex.Add(lexDocs); err != nil {
+	analyze := func(i int) [][]string {
+		return [][]string{c.analyzer.AppendTerms(nil, batch[i].Title), c.analyzer.AppendTerms(nil, batch[i].Content)}
+	}
+	if err := c.lex.AddFunc(labels, analyze); err != nil {
 		// Neither index may keep half a batch. The ids are spent: the lexical index only
 		// accepts increasing ids.
 		if c.vec != nil {

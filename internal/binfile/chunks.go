@@ -20,9 +20,10 @@ import (
 // section with its own checksum.
 const sumsTag = "SUMS"
 
-// DefaultChunk is the chunk size formats use for their bulk sections: a few pages, so that
-// verifying on first touch reads little more than the read itself.
-const DefaultChunk = 16 << 10
+// DefaultChunk is the chunk size formats use for their bulk sections: one page, so that
+// verifying a chunk on first touch reads no page the read itself would not (a checksum per
+// 4 KiB costs 0.1% of the section's size).
+const DefaultChunk = 4 << 10
 
 // maxChunk bounds the chunk size a file may declare.
 const maxChunk = 1 << 30

@@ -55,27 +55,38 @@ func (ix *Index) Snapshot() *Snapshot { return ix.snap.Load() }
 // so that the order of documents inside the index is their ID order. Add is all or nothing:
 // on error nothing was added. An empty docs is a no-op.
 func (ix *Index) Add(docs []Doc) error {
-	if len(docs) == 0 {
+	ids := make([]uint32, len(docs))
+	for i := range docs {
+		ids[i] = docs[i].ID
+	}
+	return ix.AddFunc(ids, func(i int) [][]string { return docs[i].Fields })
+}
+
+// AddFunc is Add for documents whose terms are produced as they are indexed: fields(i) gives
+// the analysed terms of document ids[i], one slice per field. It is called once per
+// document, from up to Options.Threads goroutines at once, and what it returns is dropped as
+// soon as its part of the batch is inverted, so a large batch is never held analysed whole.
+func (ix *Index) AddFunc(ids []uint32, fields func(i int) [][]string) error {
+	if len(ids) == 0 {
 		return nil
 	}
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
 	prev, has := ix.lastID, ix.hasLast
-	for i := range docs {
-		id := docs[i].ID
+	for i, id := range ids {
 		if has && id <= prev {
 			return fmt.Errorf("%w: document %d (at %d in the batch) follows %d", ErrDocOrder, id, i, prev)
 		}
 		prev, has = id, true
 	}
-	seg, err := buildSegment(ix.nextSeg, ix.fw, docs)
+	seg, err := buildSegment(ix.nextSeg, ix.fw, ids, fields, ix.opts.Threads)
 	if err != nil {
-		return fmt.Errorf("add %d documents: %w", len(docs), err)
+		return fmt.Errorf("add %d documents: %w", len(ids), err)
 	}
 	segs := append(slices.Clone(ix.Snapshot().segs), newSegState(seg, nil))
 	segs, next, err := applyMergePolicy(segs, ix.fw, ix.nextSeg+1, ix.opts.MergeFactor)
 	if err != nil {
-		return fmt.Errorf("add %d documents: %w", len(docs), err)
+		return fmt.Errorf("add %d documents: %w", len(ids), err)
 	}
 	ix.nextSeg = next
 	ix.lastID, ix.hasLast = prev, true

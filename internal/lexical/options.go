@@ -60,6 +60,9 @@ type Options struct {
 	// MergeFactor is the number of adjacent segments of one size class that Add merges into
 	// one; 0 means DefaultMergeFactor.
 	MergeFactor int
+	// Threads is how many goroutines Add uses to invert a large batch (0 or 1: the caller's
+	// alone). Segments are the same whatever it is.
+	Threads int
 }
 
 // EnsureDefaults fills zero fields with the defaults.
