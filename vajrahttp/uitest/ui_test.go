@@ -65,6 +65,10 @@ func searchAsYouType(t *testing.T, p *page, fx *fixture) {
 	p.open(fx.url + "/")
 	p.wait("the first collection is picked", `document.querySelector("#collection").value === "articles"`)
 	p.wait("the landing shows the collection's numbers", `document.querySelector(".landing-numbers")?.textContent.includes("21")`)
+	p.shot("landing")
+	p.do(chromedp.Click(chromedp.CSS("#q")), chromedp.SendKeys(chromedp.CSS("#q"), "?!"))
+	p.wait("a query with nothing to search for is answered in place", `document.querySelector("#status").textContent === "Type a word or a number to search." && !document.querySelector("#status").classList.contains("error")`)
+	p.do(chromedp.Evaluate[chromedp.Void](`const q = document.querySelector("#q"); q.value = ""; q.dispatchEvent(new Event("input", {bubbles: true}))`))
 	p.do(chromedp.Click(chromedp.CSS("#q")), chromedp.SendKeys(chromedp.CSS("#q"), "solar power"))
 	p.wait("results for the whole query", resultsFor("solar power")+` && location.hash.includes("q=solar+power")`)
 	status := p.textOf("#status")
@@ -208,6 +212,7 @@ func explainFromKeyboard(t *testing.T, p *page, fx *fixture) {
 	p.wait("closed", `document.querySelector("#drawer").hidden`)
 	p.keys("?")
 	p.wait("? opens the keyboard help", `document.querySelector("#help").open`)
+	p.shot("keyboard-help")
 	p.keys(kb.Escape)
 	p.wait("Esc closes the help", `!document.querySelector("#help").open`)
 }

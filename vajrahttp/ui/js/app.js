@@ -105,7 +105,7 @@ class App {
     el.title = details.join("\n");
     const fields = st.metadata_fields || [];
     const filter = $("#filter");
-    filter.placeholder = fields.length ? `Filter on ${fields.slice(0, 4).join(", ")}${fields.length > 4 ? "…" : ""}: e.g. ${fields[0]} = …` : "Filter (these documents have no metadata)";
+    filter.placeholder = fields.length ? `Filter on ${fields.slice(0, 4).join(", ")}${fields.length > 4 ? ", …" : ""}` : "Filter (these documents have no metadata)";
     filter.title = fields.length ? `Metadata fields: ${fields.join(", ")}` : "";
   }
 
@@ -191,14 +191,28 @@ class App {
     else document.body.classList.remove("busy");
   }
 
-  async runSearch(append = false) {
-    const st = this.st;
-    if (!st.q.trim()) {
+  // unsearchable answers a query with nothing to search for (no letter or digit: the
+  // embedder refuses it, BM25 finds no term) without asking the server.
+  unsearchable() {
+    const q = this.st.q.trim();
+    if (!q) {
       this.ctl?.abort();
       this.busy(false);
       this.landing();
-      return;
+      return true;
     }
+    if (/[\p{L}\p{N}]/u.test(q)) return false;
+    this.ctl?.abort();
+    this.busy(false);
+    const el = clear($("#status"));
+    el.classList.remove("error");
+    el.append("Type a word or a number to search.");
+    return true;
+  }
+
+  async runSearch(append = false) {
+    const st = this.st;
+    if (this.unsearchable()) return;
     const ctl = this.newRequest();
     const offset = append && this.page ? this.page.count : 0;
     const body = searchBody(st, st.mode, { offset });
@@ -345,11 +359,7 @@ class App {
 
   async runCompare() {
     const st = this.st;
-    if (!st.q.trim()) {
-      this.ctl?.abort();
-      this.landing();
-      return;
-    }
+    if (this.unsearchable()) return;
     const ctl = this.newRequest();
     const modes = this.current()?.modes || [];
     this.busy(true);
