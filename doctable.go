@@ -88,6 +88,23 @@ func (t *docTable) basePos(iid uint32) (int, bool) {
 	return t.base.Pos(iid)
 }
 
+// hit returns document iid as a search result shows it: without its content unless
+// withContent.
+func (t *docTable) hit(iid uint32, withContent bool) (docRecord, bool, error) {
+	if iid >= t.baseNext || withContent {
+		return t.record(iid)
+	}
+	pos, ok := t.basePos(iid)
+	if !ok {
+		return docRecord{}, false, nil
+	}
+	r, err := t.base.Hit(pos)
+	if err != nil {
+		return docRecord{}, false, t.wrap(err)
+	}
+	return docRecord{id: r.ID, title: r.Title, metadata: r.Metadata}, true, nil
+}
+
 // id returns the id of document iid.
 func (t *docTable) id(iid uint32) (string, bool, error) {
 	if iid >= t.baseNext {

@@ -415,7 +415,7 @@ func (c *Collection) hitLocked(iid uint32, withContent bool) (Hit, bool, error) 
 	if !c.live.Contains(iid) {
 		return Hit{}, false, nil
 	}
-	r, ok, err := c.docs.record(iid)
+	r, ok, err := c.docs.hit(iid, withContent)
 	if err != nil || !ok {
 		return Hit{}, false, err
 	}

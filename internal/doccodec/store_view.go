@@ -264,6 +264,24 @@ func (v *StoreView) Doc(pos int) (Record, error) {
 	return r, nil
 }
 
+// Hit returns the document at position pos without its content, as a search result shows
+// it.
+func (v *StoreView) Hit(pos int) (Record, error) {
+	id, err := v.ID(pos)
+	if err != nil {
+		return Record{}, err
+	}
+	f, err := v.fields(pos)
+	if err != nil {
+		return Record{}, fmt.Errorf("document %q: %w", id, err)
+	}
+	r := Record{ID: id, Title: string(f[0])}
+	if r.Metadata, err = decodeMetadata(f[2]); err != nil {
+		return Record{}, fmt.Errorf("document %q: %w", id, err)
+	}
+	return r, nil
+}
+
 // Metadata returns the metadata of the document at position pos (nil for none).
 func (v *StoreView) Metadata(pos int) (map[string]any, error) {
 	f, err := v.fields(pos)
