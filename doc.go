@@ -21,6 +21,17 @@
 // always holds one complete collection. Create, Build, Rebuild and Remove refuse, and never
 // change, a path that holds anything but a collection (ErrNotCollection).
 //
+// Open reads a collection in place: its document store and lexical segments are mapped into
+// memory (read into it where the file system cannot map), opening checks their layout and the
+// few parts every search needs, and each document, term and posting block is verified
+// (checksums and structure) the first time it is read. Opening a large collection takes
+// milliseconds, and resident memory grows with what searches touch. A damaged part is an
+// error matching ErrCorrupt when it is read, and Check reads and verifies everything.
+// Published files are never written again; a file another program truncates or rewrites
+// while it is open is noticed (reads check the files at most once a second, and a read that
+// faults on a truncated file returns ErrCorrupt instead of crashing), after which the
+// collection refuses every call.
+//
 // The lexical side analyses text with Unicode word segmentation, case folding, an English stop
 // list and Snowball stemming, and ranks with BM25 (title and content combined BM25F-style).
 // The vector side embeds text with the collection's embedder (a built-in hashing embedder, an
