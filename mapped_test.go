@@ -159,6 +159,13 @@ func TestOpenReadsInPlace(t *testing.T) {
 			if held != 0 {
 				t.Fatalf("%d documents still in memory after a snapshot", held)
 			}
+			if osMaps() {
+				for _, r := range c.lex.Snapshot().Segments() {
+					if !r.Seg.InPlace() {
+						t.Fatalf("segment %d, written by the snapshot, is still read from memory", r.Seg.ID())
+					}
+				}
+			}
 			slices.Sort(names)
 			if len(names) < 2 || names[0] != filepath.Base(dirFile(t, dir, "docs-")) {
 				t.Fatalf("mappings after a snapshot: %v", names)

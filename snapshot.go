@@ -7,6 +7,7 @@ import (
 
 	"github.com/vajrasearch/vajra/internal/corruption"
 	"github.com/vajrasearch/vajra/internal/doccodec"
+	"github.com/vajrasearch/vajra/internal/lexical"
 	"github.com/vajrasearch/vajra/internal/storage"
 )
 
@@ -73,6 +74,7 @@ func (c *Collection) snapshotLocked() (err error) {
 		return fmt.Errorf("snapshot: %w", err)
 	}
 	lexFiles := make(map[uint64]string, len(refs))
+	var written []string // segment files this snapshot wrote
 	for _, r := range refs {
 		id := r.Seg.ID()
 		name, ok := c.lexFiles[id]
@@ -81,6 +83,7 @@ func (c *Collection) snapshotLocked() (err error) {
 			if err := storage.WriteFileAtomic(c.fsys, c.path(name), r.Seg.Encode); err != nil {
 				return fmt.Errorf("snapshot: %w", err)
 			}
+			written = append(written, name)
 		}
 		lexFiles[id] = name
 		files = append(files, name)
@@ -117,18 +120,26 @@ func (c *Collection) snapshotLocked() (err error) {
 		c.mu.Unlock()
 		return fmt.Errorf("snapshot: %w", err)
 	}
-	// Read the documents from the new store from now on. Should it fail to open, the
-	// documents stay where they are: the snapshot is published either way.
+	// Read the documents from the new store, and the new segments from their files, from now
+	// on. Should one fail to open, what the collection holds stays where it is: the snapshot
+	// is published either way.
 	mp, view := c.openWrittenStore(docsName)
+	segMaps, opened := c.openWrittenSegments(written)
 	old := c.wal
 	c.mu.Lock()
+	if c.maps == nil {
+		c.maps = map[string]storage.Mapping{}
+	}
 	c.wal, c.gen, c.lexFiles, c.dirty, c.unsettled = wal, gen, lexFiles, false, false
 	if view != nil {
 		c.docs = storeTable(view, c.path(docsName))
-		if c.maps == nil {
-			c.maps = map[string]storage.Mapping{}
-		}
 		c.maps[docsName] = mp
+	}
+	if len(opened) > 0 {
+		c.lex.Adopt(opened)
+		for name, m := range segMaps {
+			c.maps[name] = m
+		}
 	}
 	keep := map[string]bool{}
 	for _, f := range files {
@@ -141,6 +152,32 @@ func (c *Collection) snapshotLocked() (err error) {
 	}
 	c.removeUnreferenced(m)
 	return nil
+}
+
+// openWrittenSegments opens the segment files a snapshot has just written, in place, when
+// the file system maps them (read into the heap, they would only replace one copy with
+// another). A segment that fails to open is left out.
+func (c *Collection) openWrittenSegments(names []string) (map[string]storage.Mapping, map[uint64]*lexical.Segment) {
+	maps := map[string]storage.Mapping{}
+	segs := map[uint64]*lexical.Segment{}
+	for _, name := range names {
+		id, _ := segmentIDFromName(name)
+		mp, err := storage.MapFile(c.fsys, c.path(name))
+		if err != nil {
+			continue
+		}
+		if !storage.IsMapped(mp) {
+			mp.Close()
+			continue
+		}
+		seg, err := lexical.OpenSegment(mp.Bytes())
+		if err != nil || seg.ID() != id {
+			mp.Close()
+			continue
+		}
+		maps[name], segs[id] = mp, seg
+	}
+	return maps, segs
 }
 
 // openWrittenStore opens the store a snapshot has just written, in place. It returns nils

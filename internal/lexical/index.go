@@ -217,3 +217,30 @@ func Restore(o Options, refs []SegmentRef) (*Index, error) {
 	ix.publish(segs)
 	return ix, nil
 }
+
+// Adopt replaces segments of the index by equal ones with the same IDs, such as the segments
+// opened in place (OpenSegment) from the files they were just written to, so that the index
+// stops holding the copies it built. Snapshots taken before keep theirs. A segment whose ID
+// the index does not hold, or whose shape (documents, terms, postings, ID range, field
+// weights) differs from the one it would replace, is not adopted; Adopt reports how many were.
+func (ix *Index) Adopt(segs map[uint64]*Segment) int {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	cur := ix.Snapshot().segs
+	next := slices.Clone(cur)
+	n := 0
+	for i := range next {
+		s, ok := segs[next[i].seg.id]
+		old := next[i].seg
+		if !ok || s == old || s.Len() != old.Len() || s.Terms() != old.Terms() || s.postings != old.postings ||
+			s.totalLen != old.totalLen || s.MinDoc() != old.MinDoc() || s.MaxDoc() != old.MaxDoc() || !slices.Equal(s.fieldWeights, old.fieldWeights) {
+			continue
+		}
+		next[i].seg = s
+		n++
+	}
+	if n > 0 {
+		ix.publish(next)
+	}
+	return n
+}

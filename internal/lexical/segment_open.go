@@ -250,3 +250,7 @@ func (s *Segment) verifyDictionary() error {
 	}
 	return err
 }
+
+// InPlace reports whether the segment reads a file in place (OpenSegment) rather than
+// memory it built or decoded.
+func (s *Segment) InPlace() bool { return s.lazy != nil }

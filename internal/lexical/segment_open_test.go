@@ -273,3 +273,43 @@ func TestOpenSegmentConcurrentChecks(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestAdopt replaces an index's built segments by the same segments opened from their
+// encodings: searches are unchanged, and a segment of another shape is refused.
+func TestAdopt(t *testing.T) {
+	ix, spec := sampleIndex(t, 31, 2)
+	before := ix.Snapshot()
+	opened := map[uint64]*Segment{}
+	for _, ref := range before.Segments() {
+		seg, err := OpenSegment(encode(t, ref.Seg))
+		if err != nil {
+			t.Fatal(err)
+		}
+		opened[seg.ID()] = seg
+	}
+	other, _ := sampleIndex(t, 32, 2)
+	wrong := other.Snapshot().Segments()[0].Seg
+	firstID := before.Segments()[0].Seg.ID()
+	real := opened[firstID]
+	opened[firstID] = wrong.WithID(firstID)
+	if n := ix.Adopt(opened); n != len(opened)-1 {
+		t.Fatalf("adopted %d of %d, want all but the misshapen one", n, len(opened))
+	}
+	opened[firstID] = real
+	if n := ix.Adopt(opened); n != 1 {
+		t.Fatalf("adopted %d, want the one left", n)
+	}
+	after := ix.Snapshot()
+	for _, ref := range after.Segments() {
+		if !ref.Seg.InPlace() {
+			t.Fatalf("segment %d not adopted", ref.Seg.ID())
+		}
+	}
+	r := rand.New(rand.NewPCG(1, 31))
+	for range 30 {
+		q := randomQuery(r, spec)
+		if msg := sameHits(after.Search(q, 10, SearchOptions{}), before.Search(q, 10, SearchOptions{})); msg != "" {
+			t.Fatal(msg)
+		}
+	}
+}
