@@ -152,11 +152,13 @@ func (s *Server) putCollection(w http.ResponseWriter, r *http.Request) *Error {
 }
 
 // parseCreate reads {"embedder": {"kind", "model", "url", "dim"}, "vector": {"profile",
-// "metric"}}; an empty body makes a lexical-only collection.
+// "metric"}}; without an embedder the collection gets Options.DefaultEmbedder (lexical only
+// unless the server was given one).
 func (s *Server) parseCreate(body []byte) (vajra.Options, *Error) {
 	var o vajra.Options
 	if len(body) == 0 {
-		return o, nil
+		o.Embedder.Kind = s.opts.DefaultEmbedder
+		return o, s.serverModel(&o)
 	}
 	obj, err := parseObject(body, "")
 	if err != nil {
@@ -166,7 +168,9 @@ func (s *Server) parseCreate(body []byte) (vajra.Options, *Error) {
 	if err != nil {
 		return o, err
 	}
-	if emb != nil {
+	if emb == nil {
+		o.Embedder.Kind = s.opts.DefaultEmbedder
+	} else {
 		for _, e := range []*Error{emb.str("kind", &o.Embedder.Kind), emb.str("model", &o.Embedder.Model), emb.str("url", &o.Embedder.URL)} {
 			if e != nil {
 				return o, e
@@ -179,11 +183,11 @@ func (s *Server) parseCreate(body []byte) (vajra.Options, *Error) {
 			return o, e
 		}
 		switch o.Embedder.Kind {
-		case vajra.EmbedderNone, vajra.EmbedderHash, vajra.EmbedderOpenAI, vajra.EmbedderPrecomputed:
+		case vajra.EmbedderNone, vajra.EmbedderHash, vajra.EmbedderLocal, vajra.EmbedderOpenAI, vajra.EmbedderPrecomputed:
 		case "":
-			return o, errorf(vajra.CodeInvalidField, "embedder.kind", "embedder.kind: missing (want hash, openai, precomputed or none)")
+			return o, errorf(vajra.CodeInvalidField, "embedder.kind", "embedder.kind: missing (want hash, local, openai, precomputed or none)")
 		default:
-			return o, errorf(vajra.CodeInvalidField, "embedder.kind", "embedder.kind: unknown embedder %q (want hash, openai, precomputed or none)", o.Embedder.Kind)
+			return o, errorf(vajra.CodeInvalidField, "embedder.kind", "embedder.kind: unknown embedder %q (want hash, local, openai, precomputed or none)", o.Embedder.Kind)
 		}
 		if o.Embedder.Kind == vajra.EmbedderOpenAI {
 			if o.Embedder.URL == "" || o.Embedder.Model == "" {
@@ -191,6 +195,9 @@ func (s *Server) parseCreate(body []byte) (vajra.Options, *Error) {
 			}
 			o.Embedder.APIKey = s.opts.EmbedAPIKey
 		}
+	}
+	if err := s.serverModel(&o); err != nil {
+		return o, err
 	}
 	vec, err := obj.object("vector")
 	if err != nil {
@@ -221,6 +228,22 @@ func (s *Server) parseCreate(body []byte) (vajra.Options, *Error) {
 		return o, err
 	}
 	return o, nil
+}
+
+// serverModel gives a collection of the local embedder the server's model folder: a
+// client never names a folder on the server.
+func (s *Server) serverModel(o *vajra.Options) *Error {
+	if o.Embedder.Kind != vajra.EmbedderLocal {
+		return nil
+	}
+	if s.opts.ModelDir == "" {
+		return errorf(vajra.CodeInvalidField, "embedder.kind", "embedder.kind: this server has no local model (start it with --model DIR)")
+	}
+	if o.Embedder.Model != "" || o.Embedder.URL != "" || o.Embedder.Dim != 0 {
+		return errorf(vajra.CodeInvalidField, "embedder.kind", "embedder: the local embedder takes its model and dimension from the server's model folder; give only \"kind\"")
+	}
+	o.Embedder.ModelDir = s.opts.ModelDir
+	return nil
 }
 
 // readBody reads a whole (size-limited) body.

@@ -49,6 +49,14 @@ type Options struct {
 	// EmbedAPIKey is given to OpenAI-compatible embedders of collections created through
 	// the API (never stored).
 	EmbedAPIKey string
+	// ModelDir is the local embedder's model folder: collections created through the API
+	// with the embedder kind "local" use it (a request never names a folder on the server).
+	// Empty refuses that kind.
+	ModelDir string
+	// DefaultEmbedder is the embedder kind of collections created through the API without
+	// an "embedder" (default: none, lexical search only). It may be none, hash, local or
+	// precomputed; local needs ModelDir.
+	DefaultEmbedder string
 	// Logger receives one line per request and the server's events (default: discard).
 	Logger *slog.Logger
 	// Timeouts of the HTTP server (Serve): zero means the default.
@@ -97,6 +105,15 @@ func (o Options) Validate() error {
 		if err := checkName(b.Name); err != nil {
 			return fmt.Errorf("built-in collection: %w", err)
 		}
+	}
+	switch o.DefaultEmbedder {
+	case "", vajra.EmbedderNone, vajra.EmbedderHash, vajra.EmbedderPrecomputed:
+	case vajra.EmbedderLocal:
+		if o.ModelDir == "" {
+			return errors.New("the default embedder local needs a model folder")
+		}
+	default:
+		return fmt.Errorf("default embedder %q: want none, hash, local or precomputed", o.DefaultEmbedder)
 	}
 	return nil
 }

@@ -23,6 +23,8 @@ func runServe(ctx context.Context, u *ui, args []string) error {
 	cors := fs.String("cors-origin", "", "comma-separated origins allowed to call the API from a browser (* for any)")
 	builtin := fs.Bool("builtin", true, "serve the built-in Wikipedia corpus as the read-only collection \"wikipedia\"")
 	logFormat := fs.String("log", "text", "request log format on stderr: text or json")
+	embedder := fs.String("embedder", "", "embedder of collections created through the API without one: none, hash, local or precomputed (default none)")
+	modelDir := fs.String("model", "", "the local embedder's model folder, for collections created through the API with the embedder \"local\"")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -51,8 +53,21 @@ func runServe(ctx context.Context, u *ui, args []string) error {
 	if err := vajrahttp.CheckListen(*addr, *adminKey); err != nil {
 		return usageError{err.Error()}
 	}
+	if *embedder == vajra.EmbedderLocal && *modelDir == "" {
+		return usagef("--embedder local needs --model DIR")
+	}
+	if *modelDir != "" {
+		// Load the model once now, so a wrong folder fails at start rather than when a
+		// collection is first created.
+		c, err := vajra.New(vajra.Options{Embedder: vajra.EmbedderOptions{Kind: vajra.EmbedderLocal, ModelDir: *modelDir}})
+		if err != nil {
+			return fmt.Errorf("--model: %w", err)
+		}
+		c.Close()
+	}
 	o := vajrahttp.Options{DataDir: *data, AdminKey: *adminKey, ReadKey: *readKey, MaxBody: limit,
-		Logger: slog.New(handler), EmbedAPIKey: apiKey(), Open: vajra.OpenOptions{EmbedAPIKey: apiKey()}}
+		Logger: slog.New(handler), EmbedAPIKey: apiKey(), Open: vajra.OpenOptions{EmbedAPIKey: apiKey()},
+		ModelDir: *modelDir, DefaultEmbedder: *embedder}
 	if *cors != "" {
 		for _, origin := range strings.Split(*cors, ",") {
 			o.CORSOrigins = append(o.CORSOrigins, strings.TrimSpace(origin))

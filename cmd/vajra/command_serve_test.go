@@ -18,11 +18,22 @@ func TestServeRefusesOpenAddressWithoutKey(t *testing.T) {
 		{"serve", "--max-body", "lots"},
 		{"serve", "--read-key", "r"},
 		{"serve", "extra"},
+		{"serve", "--embedder", "local"},
+		{"serve", "--embedder", "openai", "--builtin=false"},
 	} {
 		code, _, errOut := runCLI(t, "", args...)
 		if code != exitUsage || errOut == "" {
 			t.Errorf("%v: exit %d, stderr %q", args, code, errOut)
 		}
+	}
+}
+
+// TestServeRefusesBadModel checks that a model folder that cannot be loaded stops the
+// server at start.
+func TestServeRefusesBadModel(t *testing.T) {
+	code, _, errOut := runCLI(t, "", "serve", "--addr", "127.0.0.1:0", "--model", t.TempDir())
+	if code != exitError || !strings.Contains(errOut, "config.json") {
+		t.Fatalf("serve --model EMPTYDIR: exit %d, stderr %q", code, errOut)
 	}
 }
 

@@ -102,10 +102,7 @@ func Load(dir string, o Options) (*Model, error) {
 	}
 	wp := filepath.Join(tdir, "model.safetensors")
 	if _, err := os.Stat(wp); errors.Is(err, fs.ErrNotExist) {
-		if _, err := os.Stat(filepath.Join(tdir, "model.onnx")); err == nil {
-			return nil, fmt.Errorf("%s holds model.onnx but no model.safetensors; ONNX weights are not supported: %w", tdir, ErrUnsupported)
-		}
-		return nil, fmt.Errorf("%s: no model.safetensors (pytorch_model.bin and ONNX are not supported): %w", tdir, ErrUnsupported)
+		return nil, missingWeights(tdir)
 	}
 	if m.weights, err = fileSHA256(wp); err != nil {
 		return nil, err
@@ -124,6 +121,21 @@ func Load(dir string, o Options) (*Model, error) {
 		m.name = filepath.Base(filepath.Clean(dir))
 	}
 	return m, nil
+}
+
+// missingWeights explains a folder without model.safetensors, naming the weights it holds
+// instead when they are in a format this package does not read.
+func missingWeights(dir string) error {
+	for _, f := range []struct{ name, format string }{
+		{"model.onnx", "ONNX"}, {filepath.Join("onnx", "model.onnx"), "ONNX"},
+		{"pytorch_model.bin", "PyTorch pickle"}, {"tf_model.h5", "TensorFlow"},
+	} {
+		if _, err := os.Stat(filepath.Join(dir, f.name)); err == nil {
+			return fmt.Errorf("%s holds %s but no model.safetensors; %s weights are not supported (convert them to safetensors): %w",
+				dir, f.name, f.format, ErrUnsupported)
+		}
+	}
+	return fmt.Errorf("%s: no model.safetensors: %w", dir, ErrUnsupported)
 }
 
 // maxLength is the token limit sentence-transformers applies: max_seq_length when the

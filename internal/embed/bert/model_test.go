@@ -3,6 +3,7 @@ package bert
 import (
 	"context"
 	"errors"
+	"math"
 	"os"
 	"path/filepath"
 	"slices"
@@ -112,6 +113,47 @@ func TestModelIdentity(t *testing.T) {
 	}
 }
 
+// TestTruncation checks that a text longer than the model's limit is embedded as its first
+// MaxTokens tokens ([CLS] and [SEP] included), as sentence-transformers truncates.
+func TestTruncation(t *testing.T) {
+	m, err := Load(tinyDir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	words := m.MaxTokens() - 2 // "word" is one token
+	got, err := m.Embed(context.Background(), []string{strings.Repeat("word ", 3*words), strings.Repeat("word ", words),
+		strings.Repeat("word ", words-1)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(got[0], got[1]) {
+		t.Fatal("a long text and its first MaxTokens tokens embed differently")
+	}
+	if slices.Equal(got[1], got[2]) {
+		t.Fatal("one token fewer gives the same embedding: the comparison cannot tell truncation")
+	}
+}
+
+func unit(v []float64) []float64 {
+	var ss float64
+	for _, x := range v {
+		ss += x * x
+	}
+	out := make([]float64, len(v))
+	for i, x := range v {
+		out[i] = x / math.Sqrt(ss)
+	}
+	return out
+}
+
+func norm(v []float32) float64 {
+	var ss float64
+	for _, x := range v {
+		ss += float64(x) * float64(x)
+	}
+	return math.Sqrt(ss)
+}
+
 // TestLoadRefusals checks that every unsupported or broken folder is refused with an
 // error naming the cause.
 func TestLoadRefusals(t *testing.T) {
@@ -145,7 +187,21 @@ func TestLoadRefusals(t *testing.T) {
 		{"no weights", func(t *testing.T, dir string) { os.Remove(filepath.Join(dir, "model.safetensors")) }, "no model.safetensors"},
 		{"onnx only", func(t *testing.T, dir string) {
 			os.Rename(filepath.Join(dir, "model.safetensors"), filepath.Join(dir, "model.onnx"))
-		}, "ONNX weights are not supported"},
+		}, "holds model.onnx but no model.safetensors; ONNX weights are not supported"},
+		{"onnx export in its folder", func(t *testing.T, dir string) {
+			os.Mkdir(filepath.Join(dir, "onnx"), 0o755)
+			os.Rename(filepath.Join(dir, "model.safetensors"), filepath.Join(dir, "onnx", "model.onnx"))
+		}, "holds " + filepath.Join("onnx", "model.onnx") + " but no model.safetensors; ONNX weights are not supported"},
+		{"pytorch pickle only", func(t *testing.T, dir string) {
+			os.Rename(filepath.Join(dir, "model.safetensors"), filepath.Join(dir, "pytorch_model.bin"))
+		}, "PyTorch pickle weights are not supported"},
+		{"xlm-roberta", func(t *testing.T, dir string) {
+			edit(t, filepath.Join(dir, "config.json"), `"model_type": "bert"`, `"model_type": "xlm-roberta"`)
+			edit(t, filepath.Join(dir, "config.json"), `"BertModel"`, `"XLMRobertaModel"`)
+		}, `model_type "xlm-roberta": only BERT encoders are supported`},
+		{"distilbert", func(t *testing.T, dir string) {
+			edit(t, filepath.Join(dir, "config.json"), `"model_type": "bert"`, `"model_type": "distilbert"`)
+		}, `model_type "distilbert"`},
 		{"corrupt weights", func(t *testing.T, dir string) {
 			os.WriteFile(filepath.Join(dir, "model.safetensors"), []byte("0123456789"), 0o644)
 		}, "model.safetensors"},
@@ -201,6 +257,91 @@ func TestLoadVariants(t *testing.T) {
 		got, _ := m.Embed(context.Background(), texts)
 		if !slices.Equal(got[0], want[0]) || !slices.Equal(got[1], want[1]) {
 			t.Fatal("embeddings differ with the vocab.txt tokenizer")
+		}
+	})
+	t.Run("tokenizer.json without vocab.txt", func(t *testing.T) {
+		dir := copyTiny(t)
+		os.Remove(filepath.Join(dir, "vocab.txt"))
+		m, err := Load(dir, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, _ := m.Embed(context.Background(), texts)
+		if !slices.Equal(got[0], want[0]) || !slices.Equal(got[1], want[1]) {
+			t.Fatal("embeddings differ without vocab.txt")
+		}
+	})
+	t.Run("cls pooling from 1_Pooling", func(t *testing.T) {
+		dir := copyTiny(t)
+		pool := filepath.Join(dir, "1_Pooling", "config.json")
+		edit(t, pool, `"pooling_mode_cls_token": false`, `"pooling_mode_cls_token": true`)
+		edit(t, pool, `"pooling_mode_mean_tokens": true`, `"pooling_mode_mean_tokens": false`)
+		m, err := Load(dir, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p := m.Pipeline(); p.Pooling != PoolCLS || !p.Normalize {
+			t.Fatalf("pipeline %+v: want cls pooling, normalised", p)
+		}
+		got, _ := m.Embed(context.Background(), texts)
+		cls := [][]float64{unit(ref.Cases[5].CLS), unit(ref.Cases[8].CLS)}
+		if d, cos, _ := compare(got, cls); d > maxAbsDiff || cos < minCosine {
+			t.Fatalf("normalised [CLS] against the reference: max |diff| %.3g, min cosine %.9f", d, cos)
+		}
+	})
+	t.Run("no Normalize module", func(t *testing.T) {
+		dir := copyTiny(t)
+		modules := `[{"idx": 0, "name": "0", "path": "", "type": "sentence_transformers.models.Transformer"},
+			{"idx": 1, "name": "1", "path": "1_Pooling", "type": "sentence_transformers.models.Pooling"}]`
+		if err := os.WriteFile(filepath.Join(dir, "modules.json"), []byte(modules), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		m, err := Load(dir, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if m.Pipeline().Normalize {
+			t.Fatal("normalised without a Normalize module")
+		}
+		got, _ := m.Embed(context.Background(), texts)
+		if n := norm(got[0]); math.Abs(n-1) < 1e-3 {
+			t.Fatalf("mean pooling without Normalize has norm %v", n)
+		}
+		normalize(got[0])
+		if d, cos, _ := compare(got[:1], [][]float64{ref.Cases[5].Mean}); d > maxAbsDiff || cos < minCosine {
+			t.Fatalf("unnormalised mean against the reference: max |diff| %.3g, min cosine %.9f", d, cos)
+		}
+	})
+	t.Run("max_seq_length above the positions", func(t *testing.T) {
+		dir := copyTiny(t)
+		edit(t, filepath.Join(dir, "sentence_bert_config.json"), `256`, `4096`)
+		m, err := Load(dir, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if m.MaxTokens() != 512 {
+			t.Fatalf("max tokens %d, want the 512 positions", m.MaxTokens())
+		}
+		long := strings.Repeat("word ", 2000)
+		if n := len(m.Tokenizer().Encode(long, m.MaxTokens())); n != 512 {
+			t.Fatalf("a 2000-word text encodes to %d tokens", n)
+		}
+		if _, err := m.Embed(context.Background(), []string{long}); err != nil {
+			t.Fatal(err)
+		}
+	})
+	t.Run("model_max_length of tokenizer_config.json", func(t *testing.T) {
+		dir := copyTiny(t)
+		os.Remove(filepath.Join(dir, "sentence_bert_config.json"))
+		if err := os.WriteFile(filepath.Join(dir, "tokenizer_config.json"), []byte(`{"model_max_length": 128}`), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		m, err := Load(dir, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if m.MaxTokens() != 128 {
+			t.Fatalf("max tokens %d, want 128", m.MaxTokens())
 		}
 	})
 	t.Run("plain Hugging Face folder", func(t *testing.T) {
