@@ -2,6 +2,7 @@ package vajra
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"sync/atomic"
@@ -86,6 +87,63 @@ func TestFilterErrorPosition(t *testing.T) {
 	}
 	if _, ok := FilterErrorPosition(ErrInvalidQuery); ok {
 		t.Error("position reported for an error without one")
+	}
+}
+
+// TestFilterFieldErrorPlace checks that a filter naming a field no document has (or ranging
+// over a field without numbers) says which field, and where: at its position in a text filter
+// (Query.Filter), and once located in a Go filter's text or JSON tree.
+func TestFilterFieldErrorPlace(t *testing.T) {
+	ctx := context.Background()
+	c, err := New(Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Upsert(ctx, sampleDocs); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		text, tree, field string
+		pos               int
+		path              string
+	}{
+		{"lang = en AND yaer >= 2020", `{"and": [{"field": "lang", "op": "=", "value": "en"}, {"field": "yaer", "op": ">=", "value": 2020}]}`,
+			"yaer", 14, "and[1].field"},
+		{`year > 1 OR "lang" < 3`, `{"or": [{"field": "year", "op": ">", "value": 1}, {"field": "lang", "op": "<", "value": 3}]}`,
+			"lang", 12, "or[1].field"},
+	} {
+		_, err := c.Search(ctx, Query{Text: "café", Filter: tc.text})
+		if ErrorCode(err) != CodeInvalidFilter {
+			t.Fatalf("%q: %v", tc.text, err)
+		}
+		field, ok := FilterErrorField(err)
+		pos, pok := FilterErrorPosition(err)
+		if !ok || field != tc.field || !pok || pos != tc.pos {
+			t.Errorf("%q: field %q %v, position %d %v; want %q at %d", tc.text, field, ok, pos, pok, tc.field, tc.pos)
+		}
+		// A Go filter has no text: the error names the field, and the caller places it.
+		f, err := ParseFilterJSON([]byte(tc.tree))
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = c.Search(ctx, Query{Text: "café", Where: &f})
+		if _, ok := FilterErrorPosition(err); ok {
+			t.Errorf("%s: a position without a text: %v", tc.tree, err)
+		}
+		if field, ok := FilterErrorField(err); !ok || field != tc.field {
+			t.Fatalf("%s: field %q %v", tc.tree, field, ok)
+		}
+		var tree any
+		json.Unmarshal([]byte(tc.tree), &tree)
+		if path, ok := FilterFieldPath(tree, tc.field); !ok || path != tc.path {
+			t.Errorf("%s: path %q %v, want %q", tc.tree, path, ok, tc.path)
+		}
+		if pos, ok := FilterFieldPosition(tc.text, tc.field); !ok || pos != tc.pos {
+			t.Errorf("%q: position %d %v", tc.text, pos, ok)
+		}
+	}
+	if _, ok := FilterErrorField(ErrInvalidFilter); ok {
+		t.Error("a field reported for an error without one")
 	}
 }
 

@@ -36,23 +36,58 @@ func FilterFromJSONValue(v any) (Filter, error) {
 }
 
 // FilterErrorPosition returns the 0-based byte offset in the filter text at which a filter
-// syntax error was found, if err carries one.
+// error was found, if err carries one: the offending token of a syntax error, or the field
+// name of the first clause on the field of a FilterErrorField error (known when the query
+// gave the filter as text, Query.Filter, or the error was located with FilterFieldPosition).
 func FilterErrorPosition(err error) (int, bool) {
 	var se *filter.SyntaxError
 	if errors.As(err, &se) {
 		return se.Pos, true
 	}
+	var fe *filter.FieldError
+	if errors.As(err, &fe) && fe.Pos >= 0 {
+		return fe.Pos, true
+	}
 	return 0, false
 }
 
 // FilterErrorPath returns the node of a JSON filter tree at which ParseFilterJSON failed, as
-// a path from the root like "and[1].op" ("" for the root), if err carries one.
+// a path from the root like "and[1].op" ("" for the root), if err carries one; for a
+// FilterErrorField error located with FilterFieldPath, the path of the clause's "field".
 func FilterErrorPath(err error) (string, bool) {
 	var je *filter.JSONError
 	if errors.As(err, &je) {
 		return je.Path, true
 	}
+	var fe *filter.FieldError
+	if errors.As(err, &fe) && fe.Path != "" {
+		return fe.Path, true
+	}
 	return "", false
+}
+
+// FilterErrorField returns the metadata field a filter that parsed could not apply to, if
+// err is such an error: a field no document has, or a range over a field without numbers.
+// A Filter does not remember where its clauses were written; FilterFieldPosition and
+// FilterFieldPath find the field in the filter's source.
+func FilterErrorField(err error) (string, bool) {
+	var fe *filter.FieldError
+	if errors.As(err, &fe) {
+		return fe.Field, true
+	}
+	return "", false
+}
+
+// FilterFieldPosition returns the 0-based byte offset in the filter text of the field name of
+// the first clause on field, if text parses and has one.
+func FilterFieldPosition(text, field string) (int, bool) {
+	return filter.FieldPosition(text, field)
+}
+
+// FilterFieldPath returns the path of the "field" member of the first clause on field in a
+// JSON filter tree (as FilterFromJSONValue takes it), like "and[1].field", if it has one.
+func FilterFieldPath(tree any, field string) (string, bool) {
+	return filter.FieldPath(tree, field)
 }
 
 // invalidFilter marks a filter package error as ErrInvalidFilter, keeping its message (which

@@ -163,6 +163,22 @@ func (e *jsonEncoder) object(m map[string]any) {
 	e.raw("}")
 }
 
+// strs writes a list of strings (null when nil).
+func (e *jsonEncoder) strs(ss []string) {
+	if ss == nil {
+		e.raw("null")
+		return
+	}
+	e.raw("[")
+	for i, s := range ss {
+		if i > 0 {
+			e.raw(",")
+		}
+		e.str(s)
+	}
+	e.raw("]")
+}
+
 func (e *jsonEncoder) ranges(rs [][2]int) {
 	if rs == nil {
 		e.raw("null")
@@ -256,6 +272,8 @@ func (e *jsonEncoder) explanation(x *Explanation) {
 			}
 			e.raw("]")
 		}
+		e.raw(`,"fields":`)
+		e.strs(l.Fields)
 		e.raw(`,"terms":`)
 		if l.Terms == nil {
 			e.raw("null")
@@ -347,6 +365,33 @@ func (r *Results) appendJSON(dst []byte) ([]byte, error) {
 	}
 	e.raw(`],"total_candidates":`)
 	e.int(int64(r.TotalCandidates))
+	e.raw(`,"has_more":`)
+	e.raw(strconv.FormatBool(r.HasMore))
+	if r.TotalMatches != nil {
+		e.raw(`,"total_matches":`)
+		e.int(int64(*r.TotalMatches))
+	}
+	if f := r.Fusion; f != nil {
+		e.raw(`,"fusion":{"method":`)
+		e.str(string(f.Method))
+		e.raw(`,"lexical_weight":`)
+		e.float(f.LexicalWeight, 64)
+		e.raw(`,"rrf_k":`)
+		e.float(f.RRFK, 64)
+		e.raw(`,"depth":`)
+		e.int(int64(f.Depth))
+		e.raw("}")
+	}
+	if len(r.Explanations) > 0 {
+		e.raw(`,"explanations":[`)
+		for i := range r.Explanations {
+			if i > 0 {
+				e.raw(",")
+			}
+			e.explanation(&r.Explanations[i])
+		}
+		e.raw("]")
+	}
 	e.raw(`,"took_ms":`)
 	e.float(float64(r.Took.Nanoseconds())/1e6, 64)
 	e.raw("}")

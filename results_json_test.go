@@ -105,6 +105,22 @@ func randomResults(r *rand.Rand) Results {
 			res.Terms = append(res.Terms, trickyStrings[r.IntN(len(trickyStrings))])
 		}
 	}
+	res.HasMore = r.IntN(2) == 0
+	if r.IntN(2) == 0 {
+		n := r.IntN(1000)
+		res.TotalMatches = &n
+	}
+	if r.IntN(2) == 0 {
+		res.Fusion = &FusionInfo{Method: FusionMethod(trickyStrings[r.IntN(len(trickyStrings))]), LexicalWeight: randomFloat(r),
+			RRFK: randomFloat(r), Depth: r.IntN(1000)}
+	}
+	if r.IntN(3) == 0 {
+		res.Explanations = []Explanation{}
+		for range r.IntN(3) {
+			res.Explanations = append(res.Explanations, Explanation{ID: trickyStrings[r.IntN(len(trickyStrings))], Mode: res.Mode,
+				Score: randomFloat(r), Rank: r.IntN(50), Vector: &VectorExplanation{Metric: "l2", Similarity: randomFloat(r)}})
+		}
+	}
 	if r.IntN(5) == 0 {
 		return res
 	}
@@ -127,6 +143,9 @@ func randomResults(r *rand.Rand) Results {
 				le := &LexicalExplanation{Score: randomFloat(r), Docs: r.Uint64()}
 				if r.IntN(3) > 0 {
 					le.FieldWeights = []int{r.IntN(5), r.IntN(5)}
+				}
+				if r.IntN(3) > 0 {
+					le.Fields = []string{trickyStrings[r.IntN(len(trickyStrings))], "content"}
 				}
 				if r.IntN(3) > 0 {
 					le.Terms = []TermExplanation{}
@@ -177,16 +196,20 @@ func TestResultsJSONMatchesEncodingJSON(t *testing.T) {
 // being added to the hand-written encoder: a fully filled value must encode as encoding/json
 // encodes it.
 func TestResultsJSONCoversEveryField(t *testing.T) {
-	full := Results{Mode: Hybrid, Terms: []string{"a"}, TotalCandidates: 3, Took: time.Millisecond, Hits: []Hit{{
-		ID: "1", Score: 1, Title: "t", Metadata: map[string]any{"k": "v"},
-		Snippet: &Snippet{Text: "s", Highlights: [][2]int{{0, 1}}, TitleHighlights: [][2]int{{0, 1}}},
-		Lexical: &Side{Rank: 1, Score: 2, Contribution: 3}, Vector: &Side{Rank: 4, Score: 5, Contribution: 6},
-		Explain: &Explanation{ID: "1", Mode: Hybrid, Score: 1, Rank: 1,
-			Lexical: &LexicalExplanation{Score: 1, Docs: 2, FieldWeights: []int{2, 1},
-				Terms: []TermExplanation{{Term: "a", Weight: 1, TF: 2, FieldTF: []uint32{1, 1}, DF: 3, IDF: 1.5, DL: 10, AvgDL: 9, K1: 1.2, B: 0.75, Contribution: 1}}},
-			Vector:      &VectorExplanation{Metric: "cosine", Similarity: 0.5},
-			LexicalSide: &Side{Rank: 1, Score: 2, Contribution: 3}, VectorSide: &Side{Rank: 4, Score: 5, Contribution: 6}},
-	}}}
+	matches := 7
+	full := Results{Mode: Hybrid, Terms: []string{"a"}, TotalCandidates: 3, HasMore: true, TotalMatches: &matches,
+		Fusion:       &FusionInfo{Method: "rrf", LexicalWeight: 0.5, RRFK: 60, Depth: 100},
+		Explanations: []Explanation{{ID: "2", Mode: Hybrid, Score: 0.5, Rank: 9, Vector: &VectorExplanation{Metric: "cosine", Similarity: 0.25}}},
+		Took:         time.Millisecond, Hits: []Hit{{
+			ID: "1", Score: 1, Title: "t", Metadata: map[string]any{"k": "v"},
+			Snippet: &Snippet{Text: "s", Highlights: [][2]int{{0, 1}}, TitleHighlights: [][2]int{{0, 1}}},
+			Lexical: &Side{Rank: 1, Score: 2, Contribution: 3}, Vector: &Side{Rank: 4, Score: 5, Contribution: 6},
+			Explain: &Explanation{ID: "1", Mode: Hybrid, Score: 1, Rank: 1,
+				Lexical: &LexicalExplanation{Score: 1, Docs: 2, FieldWeights: []int{2, 1}, Fields: []string{"title", "content"},
+					Terms: []TermExplanation{{Term: "a", Weight: 1, TF: 2, FieldTF: []uint32{1, 1}, DF: 3, IDF: 1.5, DL: 10, AvgDL: 9, K1: 1.2, B: 0.75, Contribution: 1}}},
+				Vector:      &VectorExplanation{Metric: "cosine", Similarity: 0.5},
+				LexicalSide: &Side{Rank: 1, Score: 2, Contribution: 3}, VectorSide: &Side{Rank: 4, Score: 5, Contribution: 6}},
+		}}}
 	want, _ := reflectJSON(full)
 	got, err := full.MarshalJSON()
 	if err != nil || !bytes.Equal(got, want) {

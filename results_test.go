@@ -3,7 +3,9 @@ package vajra
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -154,5 +156,46 @@ func TestResultsJSON(t *testing.T) {
 	}
 	if back.Took <= 0 || len(back.Hits) != len(res.Hits) || back.Hits[0].ID != res.Hits[0].ID {
 		t.Errorf("round trip: %+v", back)
+	}
+}
+
+// TestResultsEchoFusion checks that a hybrid search reports the fusion it used, defaults
+// filled in, and that other modes report none.
+func TestResultsEchoFusion(t *testing.T) {
+	c := pagingCorpus(t, 20)
+	for _, tc := range []struct {
+		q    Query
+		want *FusionInfo
+	}{
+		{Query{Text: "solar", Mode: Hybrid}, &FusionInfo{Method: "rrf", LexicalWeight: 0.5, RRFK: 60, Depth: 100}},
+		{Query{Text: "solar", Mode: Hybrid, K: 150}, &FusionInfo{Method: "rrf", LexicalWeight: 0.5, RRFK: 60, Depth: 150}},
+		{Query{Text: "solar", Mode: Hybrid, Depth: 30, Fusion: FusionOptions{Method: "linear", Alpha: new(0.0), RRFK: 5}},
+			&FusionInfo{Method: "linear", LexicalWeight: 0, RRFK: 5, Depth: 30}},
+		{Query{Text: "solar", Mode: Lexical}, nil},
+		{Query{Text: "solar", Mode: Vector}, nil},
+	} {
+		res := mustSearch(t, c, tc.q)
+		if (res.Fusion == nil) != (tc.want == nil) || res.Fusion != nil && *res.Fusion != *tc.want {
+			t.Errorf("%s %+v: fusion %+v, want %+v", tc.q.Mode, tc.q.Fusion, res.Fusion, tc.want)
+		}
+	}
+}
+
+// TestQueryWithNothingToEmbed checks the error of a vector or hybrid query without a word:
+// an invalid query that says so, not in the embedder's terms.
+func TestQueryWithNothingToEmbed(t *testing.T) {
+	c := pagingCorpus(t, 5)
+	for _, mode := range []Mode{Vector, Hybrid, ""} {
+		_, err := c.Search(context.Background(), Query{Text: "!!! ???", Mode: mode})
+		if !errors.Is(err, ErrInvalidQuery) || ErrorCode(err) != CodeInvalidField {
+			t.Fatalf("%q: %v", mode, err)
+		}
+		msg := err.Error()
+		if !strings.Contains(msg, `the query "!!! ???" has nothing to embed`) || strings.Contains(msg, "hash embed") {
+			t.Errorf("%q: %s", mode, msg)
+		}
+	}
+	if _, err := c.Search(context.Background(), Query{Text: "!!! ???", Mode: Lexical}); err != nil {
+		t.Errorf("lexical: %v", err)
 	}
 }

@@ -3,10 +3,12 @@ package vajra
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"time"
 
 	"github.com/vajrasearch/vajra/internal/bitset"
+	"github.com/vajrasearch/vajra/internal/embed"
 	"github.com/vajrasearch/vajra/internal/filter"
 	"github.com/vajrasearch/vajra/internal/fusion"
 	"github.com/vajrasearch/vajra/internal/lexical"
@@ -90,6 +92,17 @@ type Query struct {
 	SnippetLength int
 	// Explain fills each hit's Explain with the breakdown of its score.
 	Explain bool
+	// ExplainIDs names documents to explain without explaining the whole page: a listed
+	// document that is a hit of this page gets its Explain filled; one that is not is
+	// explained in Results.Explanations, with its rank in the full ranking (0 when the
+	// search does not rank it within its depth: max(Offset+K, 1000) in lexical and vector
+	// mode, the fused candidates in hybrid mode). An id that is not in the collection fails
+	// the search with ErrNotFound.
+	ExplainIDs []string
+	// Count fills Results.TotalMatches. It costs a pass over the postings of every query
+	// term (and, in vector and hybrid mode, over the documents the filter allows), which a
+	// top-K search skips, so it is off unless asked for.
+	Count bool
 }
 
 // Side is how one side (lexical or vector) ranked a result: its 1-based rank (0 = absent),
@@ -127,8 +140,37 @@ type Results struct {
 	// "took_ms", in milliseconds.
 	Took time.Duration `json:"-"`
 	// TotalCandidates counts the distinct documents the ranking was cut from: the documents
-	// retrieved by each side before Offset and K were applied.
+	// retrieved by each side before Offset and K were applied. In lexical and vector mode it
+	// is at most Offset+K, so it does not say whether more results exist: HasMore does.
 	TotalCandidates int `json:"total_candidates"`
+	// HasMore reports that the full ranking holds documents after this page, so a search
+	// for the next page (Offset+K) returns at least one hit. Lexical mode knows it exactly
+	// (the search looks one hit further). Vector mode reports whether more documents with a
+	// vector pass the filter than Offset+K; the ranking itself is approximate (HNSW), so a
+	// filtered next page may hold fewer hits than K. Hybrid mode reports whether the fused
+	// candidates go past this page, or, when the next page's search would go deeper
+	// (Query.Depth), whether either side holds more candidates than this search took.
+	HasMore bool `json:"has_more"`
+	// TotalMatches, filled when the query asks for it (Query.Count), is the number of
+	// documents in the full ranking, filter applied: in lexical mode those holding at least
+	// one query term (every one BM25 can rank), in vector mode those with a vector, in
+	// hybrid mode the union of both.
+	TotalMatches *int `json:"total_matches,omitempty"`
+	// Fusion is the fusion a hybrid search used, defaults filled in (nil in other modes).
+	Fusion *FusionInfo `json:"fusion,omitempty"`
+	// Explanations explain the documents of Query.ExplainIDs that are not hits of this
+	// page, in the order they were listed.
+	Explanations []Explanation `json:"explanations,omitempty"`
+}
+
+// FusionInfo is the fusion a hybrid search used: the method, the weight of the lexical side,
+// RRF's rank constant (which only the "rrf" method uses) and how many candidates each side
+// brought (Query.Depth after its default).
+type FusionInfo struct {
+	Method        FusionMethod `json:"method"`
+	LexicalWeight float64      `json:"lexical_weight"`
+	RRFK          float64      `json:"rrf_k"`
+	Depth         int          `json:"depth"`
 }
 
 // MarshalJSON writes Took as "took_ms", and empty lists as [] rather than null.
@@ -191,12 +233,17 @@ func (c *Collection) Search(ctx context.Context, q Query) (_ *Results, err error
 		return nil, err
 	}
 	res := &Results{Mode: mode, Terms: terms}
+	var fused []fusion.Result // hybrid mode's whole fused list, for explaining beyond the page
 	switch mode {
 	case Lexical:
-		hits, err := c.lexicalSearchLocked(terms, want, allow)
+		// One hit past the page says whether another page exists. The top-k is exact with
+		// ties broken by id, so the first want hits are those a search for want returns.
+		hits, err := c.lexicalSearchLocked(terms, want+1, allow)
 		if err != nil {
 			return nil, err
 		}
+		res.HasMore = len(hits) > want
+		hits = hits[:min(len(hits), want)]
 		res.TotalCandidates = len(hits)
 		res.Hits = make([]Hit, 0, min(len(hits), k))
 		for i, h := range hits[min(q.Offset, len(hits)):] {
@@ -217,6 +264,8 @@ func (c *Collection) Search(ctx context.Context, q Query) (_ *Results, err error
 			return nil, err
 		}
 		res.TotalCandidates = len(hits)
+		// Every document with a vector is in the full ranking; counting past want is enough.
+		res.HasMore = c.vectorCountLocked(allow, want+1) > want
 		res.Hits = make([]Hit, 0, min(len(hits), k))
 		for i, h := range hits[min(q.Offset, len(hits)):] {
 			hit, ok, err := c.hitLocked(h.ID, q.Highlight)
@@ -231,15 +280,15 @@ func (c *Collection) Search(ctx context.Context, q Query) (_ *Results, err error
 			}
 		}
 	case Hybrid:
-		depth := q.Depth
-		if depth <= 0 {
-			depth = max(want, 100)
-		}
-		depth = max(depth, want)
-		lh, err := c.lexicalSearchLocked(terms, depth, allow)
+		depth := hybridDepth(q.Depth, want)
+		// As in lexical mode, one candidate more (left out of the fusion) says whether
+		// the lexical side goes on.
+		lh, err := c.lexicalSearchLocked(terms, depth+1, allow)
 		if err != nil {
 			return nil, err
 		}
+		lexMore := len(lh) > depth
+		lh = lh[:min(len(lh), depth)]
 		lex := make([]fusion.Ranked, len(lh))
 		for i, h := range lh {
 			lex[i] = fusion.Ranked{ID: h.ID, Score: float64(h.Score)}
@@ -252,12 +301,19 @@ func (c *Collection) Search(ctx context.Context, q Query) (_ *Results, err error
 		if f == nil {
 			f = new(fusion.Fuser)
 		}
-		fused := f.Fuse(nil, lex, vec, 0, q.Fusion)
+		fused = f.Fuse(nil, lex, vec, 0, q.Fusion)
 		c.fusers.Put(f)
 		res.TotalCandidates = len(fused)
-		fused = fused[min(q.Offset, len(fused)):min(want, len(fused))]
-		res.Hits = make([]Hit, 0, len(fused))
-		for _, f := range fused {
+		res.HasMore = len(fused) > want
+		if !res.HasMore && hybridDepth(q.Depth, want+k) > depth {
+			res.HasMore = lexMore || c.vectorCountLocked(allow, depth+1) > depth
+		}
+		fo := q.Fusion
+		fo.EnsureDefaults()
+		res.Fusion = &FusionInfo{Method: fo.Method, LexicalWeight: *fo.Alpha, RRFK: fo.RRFK, Depth: depth}
+		page := fused[min(q.Offset, len(fused)):min(want, len(fused))]
+		res.Hits = make([]Hit, 0, len(page))
+		for _, f := range page {
 			hit, ok, err := c.hitLocked(f.ID, q.Highlight)
 			if err != nil {
 				return nil, err
@@ -278,18 +334,71 @@ func (c *Collection) Search(ctx context.Context, q Query) (_ *Results, err error
 			h.Snippet = &sn
 		}
 	}
-	if q.Explain {
-		for i := range res.Hits {
-			h := &res.Hits[i]
-			ex, err := c.explainHitLocked(mode, terms, qvec, h, q.Offset+i+1)
-			if err != nil {
-				return nil, err
-			}
-			h.Explain = ex
+	if q.Explain || len(q.ExplainIDs) > 0 {
+		if err := c.explainResultsLocked(res, q, mode, terms, qvec, allow, fused, want); err != nil {
+			return nil, err
 		}
+	}
+	if q.Count {
+		n, err := c.countLocked(mode, terms, allow)
+		if err != nil {
+			return nil, err
+		}
+		res.TotalMatches = &n
 	}
 	res.Took = time.Since(start)
 	return res, nil
+}
+
+// hybridDepth is how many candidates each side brings to a hybrid search for the best want:
+// Query.Depth, by default max(want, 100), and never fewer than want.
+func hybridDepth(depth, want int) int {
+	if depth <= 0 {
+		depth = max(want, 100)
+	}
+	return max(depth, want)
+}
+
+// vectorCountLocked counts the documents with a vector that allow admits (nil: every one),
+// stopping at limit (limit <= 0: no limit).
+func (c *Collection) vectorCountLocked(allow *bitset.Set, limit int) int {
+	if c.vec == nil {
+		return 0
+	}
+	if allow == nil {
+		return c.vec.Len()
+	}
+	n := 0
+	allow.ForEach(func(id uint32) bool {
+		if c.vec.Contains(id) {
+			n++
+		}
+		return limit <= 0 || n < limit
+	})
+	return n
+}
+
+// countLocked counts the documents of the full ranking (Results.TotalMatches).
+func (c *Collection) countLocked(mode Mode, terms []string, allow *bitset.Set) (int, error) {
+	n := 0
+	if mode != Lexical {
+		n = c.vectorCountLocked(allow, 0)
+	}
+	if mode == Vector {
+		return n, nil
+	}
+	snap := c.lex.Snapshot()
+	snap.Matches(lexical.NewQuery(terms), lexical.SearchOptions{Allow: allow}, func(id uint32) bool {
+		// In hybrid mode a document with a vector is counted already.
+		if mode == Lexical || c.vec == nil || !c.vec.Contains(id) {
+			n++
+		}
+		return true
+	})
+	if err := c.lexicalErrLocked(snap); err != nil {
+		return 0, err
+	}
+	return n, nil
 }
 
 func (c *Collection) resolveMode(q Query) (Mode, error) {
@@ -323,6 +432,11 @@ func (c *Collection) queryVector(ctx context.Context, q Query) ([]float32, error
 			return nil, fmt.Errorf("%w: vector search needs query text or a query vector", ErrInvalidQuery)
 		}
 		vs, err := c.embedder.Embed(ctx, []string{q.Text})
+		if errors.Is(err, embed.ErrEmptyText) {
+			// Said to the person who typed the query, not in the embedder's terms.
+			return nil, fmt.Errorf("%w: the query %q has nothing to embed: vector and hybrid search need a word or a number in the query (or a query vector)",
+				ErrInvalidQuery, q.Text)
+		}
 		if err != nil {
 			return nil, embedFailed(ErrInvalidQuery, "embed query", err)
 		}
@@ -365,9 +479,13 @@ func (c *Collection) filterLocked(q Query) (*bitset.Set, error) {
 		return nil, err
 	}
 	var allow *bitset.Set
-	for _, e := range exprs {
+	for i, e := range exprs {
 		s, err := meta.Eval(e, c.live)
 		if err != nil {
+			var fe *filter.FieldError
+			if i == 0 && q.Filter != "" && errors.As(err, &fe) {
+				err = fe.Located(q.Filter) // the text says where the field is
+			}
 			return nil, fmt.Errorf("%w: %w", ErrInvalidFilter, err)
 		}
 		if allow == nil {

@@ -74,9 +74,16 @@ func badRequests() []badRequest {
 		search("fusion is a string", `{"query": "x", "fusion": "rrf"}`, 400, "invalid_field", "fusion"),
 		search("unknown mode", `{"query": "x", "mode": "semantic"}`, 400, "invalid_field", "mode"),
 		search("no query and no vector", `{"mode": "lexical"}`, 400, "invalid_field", "query"),
+		search("query with nothing to embed", `{"query": "?!", "mode": "hybrid"}`, 400, "invalid_field", "query"),
+		search("count is a number", `{"query": "x", "count": 1}`, 400, "invalid_field", "count"),
+		search("explain_ids is a string", `{"query": "x", "explain_ids": "1"}`, 400, "invalid_field", "explain_ids"),
+		search("explain_ids holds a number", `{"query": "x", "explain_ids": ["1", 2]}`, 400, "invalid_field", "explain_ids[1]"),
+		search("explain_ids holds an empty id", `{"query": "x", "explain_ids": [""]}`, 400, "invalid_field", "explain_ids[0]"),
+		search("explain a missing document", `{"query": "x", "explain_ids": ["nope"]}`, 404, "document_not_found", "explain_ids[0]"),
 		// Filters.
 		search("filter syntax error", `{"query": "x", "filter": "year >="}`, 400, "invalid_filter", "filter"),
 		search("filter on an unknown field", `{"query": "x", "filter": "nosuch = 1"}`, 400, "invalid_filter", "filter"),
+		search("filter tree on an unknown field", `{"query": "x", "filter": {"or": [{"field": "year", "op": "=", "value": 1}, {"field": "nosuch", "op": "exists"}]}}`, 400, "invalid_filter", "filter.or[1].field"),
 		search("range over a string field", `{"query": "x", "filter": "lang > 3"}`, 400, "invalid_filter", "filter"),
 		search("filter tree with a bad operator", `{"query": "x", "filter": {"and": [{"field": "year", "op": "~", "value": 1}]}}`, 400, "invalid_filter", "filter.and[0].op"),
 		search("filter tree NOT over a range", `{"query": "x", "filter": {"not": {"field": "year", "op": ">", "value": 1}}}`, 400, "invalid_filter", "filter.not.op"),
@@ -124,6 +131,8 @@ func badRequests() []badRequest {
 		upsert("document without an id", "docs", `{"documents": [{"id": "ok"}, {"title": "no id"}]}`, 400, "invalid_field", "documents[1]._id"),
 		upsert("document title of the wrong type", "docs", `{"documents": [{"id": "x", "title": ["a"]}]}`, 400, "invalid_field", "documents[0].title"),
 		upsert("unsupported content type", "docs", `id,title`, 415, "invalid_field", "Content-Type", "Content-Type", "text/csv"),
+		{name: "first_line of 0", method: "POST", path: "/v1/collections/docs/documents?first_line=0", body: "{\"id\": \"x\"}\n", headers: []string{"Content-Type", "application/x-ndjson"}, status: 400, code: "invalid_field", field: "first_line"},
+		{name: "first_line not a number", method: "POST", path: "/v1/collections/docs/documents?first_line=ten", body: "{\"id\": \"x\"}\n", headers: []string{"Content-Type", "application/x-ndjson"}, status: 400, code: "invalid_field", field: "first_line"},
 		{name: "unknown on_error", method: "POST", path: "/v1/collections/docs/documents?on_error=ignore", body: "{\"id\": \"x\"}\n", headers: []string{"Content-Type", "application/x-ndjson"}, status: 400, code: "invalid_field", field: "on_error"},
 		{name: "NDJSON with a bad line in the middle", method: "POST", path: "/v1/collections/docs/documents",
 			body:    "{\"id\": \"n1\", \"title\": \"before\"}\n{\"id\": \"n2\", \"title\": \"before too\"}\n{\"id\": \"n3\", oops}\n{\"id\": \"n4\", \"title\": \"after\"}\n",
@@ -202,6 +211,9 @@ func TestBadRequests(t *testing.T) {
 	}
 	if r := ts.do("POST", "/v1/collections/docs/search", `{"query": "x", "filter": "year >="}`); r.decode(t)["position"] != 7.0 {
 		t.Errorf("filter syntax error without its position: %s", r.body)
+	}
+	if r := ts.do("POST", "/v1/collections/docs/search", `{"query": "x", "filter": "year > 1 AND nosuch = 1"}`); r.decode(t)["position"] != 13.0 {
+		t.Errorf("unknown filter field without its position: %s", r.body)
 	}
 	if r := ts.do("GET", "/v1/collections", "", "Authorization", ""); r.header.Get("WWW-Authenticate") == "" {
 		t.Error("401 without WWW-Authenticate")

@@ -42,6 +42,9 @@ type collectionStats struct {
 	Generation  uint64 `json:"generation"`
 	// MetadataFields are the metadata fields filters can use.
 	MetadataFields []string `json:"metadata_fields"`
+	// Metadata describes each of them (types, distinct values, range, frequent values), for
+	// suggesting filters.
+	Metadata []vajra.MetadataField `json:"metadata"`
 }
 
 func summarize(e *entry, st vajra.Stats) collectionSummary {
@@ -61,9 +64,13 @@ func summarize(e *entry, st vajra.Stats) collectionSummary {
 func statsOf(e *entry) collectionStats {
 	st := e.c.Stats()
 	out := collectionStats{collectionSummary: summarize(e, st), Terms: st.Terms, Vectors: st.Vectors,
-		Segments: st.Segments, LogBytes: st.LogBytes, Generation: st.Generation, MetadataFields: st.MetadataFields}
+		Segments: st.Segments, LogBytes: st.LogBytes, Generation: st.Generation, MetadataFields: st.MetadataFields,
+		Metadata: st.Metadata}
 	if out.MetadataFields == nil {
 		out.MetadataFields = []string{}
+	}
+	if out.Metadata == nil {
+		out.Metadata = []vajra.MetadataField{}
 	}
 	if e.c.HasVectors() {
 		out.Metric, out.Profile = st.VectorMetric, st.VectorProfile

@@ -7,6 +7,7 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/vajrasearch/vajra"
@@ -19,6 +20,8 @@ const (
 	uploadBatchBytes = 8 << 20
 	// maxReportedErrors bounds the "errors" list of an upload answer; "error_count" counts all.
 	maxReportedErrors = 1000
+	// maxFirstLine bounds ?first_line, so that shifted line numbers stay exact in JSON.
+	maxFirstLine = 1 << 50
 )
 
 // document is the JSON form of a document, the CLI's JSONL shape.
@@ -97,6 +100,14 @@ func (s *Server) upsertDocuments(w http.ResponseWriter, r *http.Request) *Error 
 	default:
 		return errorf(vajra.CodeInvalidField, "on_error", "on_error=%q: want stop or skip", onError)
 	}
+	firstLine := 1
+	if v := r.URL.Query().Get("first_line"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > maxFirstLine {
+			return errorf(vajra.CodeInvalidField, "first_line", "first_line=%q: want a line number from 1 to %d", v, maxFirstLine)
+		}
+		firstLine = n
+	}
 	e, err := s.writable(r.PathValue("name"))
 	if err != nil {
 		return err
@@ -105,7 +116,7 @@ func (s *Server) upsertDocuments(w http.ResponseWriter, r *http.Request) *Error 
 	if mt == "application/json" {
 		return s.upsertJSON(w, r, e)
 	}
-	return s.upsertNDJSON(w, r, e, onError == "skip")
+	return s.upsertNDJSON(w, r, e, onError == "skip", firstLine-1)
 }
 
 // upsertJSON stores {"documents": [...]} as one write: all of them or none.
@@ -133,7 +144,7 @@ func (s *Server) upsertJSON(w http.ResponseWriter, r *http.Request, e *entry) *E
 	for i, rd := range raws {
 		d, perr := vajra.ParseDocument(rd)
 		if perr != nil {
-			return documentError(perr, fmt.Sprintf("documents[%d]", i))
+			return documentError(perr, fmt.Sprintf("documents[%d]", i), 0)
 		}
 		docs[i] = d
 	}
@@ -148,8 +159,9 @@ func (s *Server) upsertJSON(w http.ResponseWriter, r *http.Request, e *entry) *E
 	return writeJSON(w, http.StatusOK, rep)
 }
 
-// documentError maps a document parse error to a problem naming the member at fault.
-func documentError(err error, path string) *Error {
+// documentError maps a document parse error to a problem naming the member at fault; the
+// line it names is shifted by lineBase.
+func documentError(err error, path string, lineBase int) *Error {
 	e := fromVajra(err)
 	var le *vajra.LineError
 	if errors.As(err, &le) {
@@ -159,7 +171,7 @@ func documentError(err error, path string) *Error {
 			e.Detail = e.Field + ": " + e.Detail
 		}
 		if le.Line > 0 {
-			e.Detail = fmt.Sprintf("line %d: %s", le.Line, e.Detail)
+			e.Detail = fmt.Sprintf("line %d: %s", le.Line+lineBase, e.Detail)
 		}
 	}
 	return e
@@ -173,8 +185,9 @@ type pending struct {
 }
 
 // upsertNDJSON streams one document per line, committing in batches: memory holds one batch,
-// whatever the length of the upload.
-func (s *Server) upsertNDJSON(w http.ResponseWriter, r *http.Request, e *entry, skip bool) *Error {
+// whatever the length of the upload. Line numbers in the answer are the body's plus lineBase
+// (first_line − 1), so a client sending a file in pieces gets the file's.
+func (s *Server) upsertNDJSON(w http.ResponseWriter, r *http.Request, e *entry, skip bool, lineBase int) *Error {
 	rc := http.NewResponseController(w)
 	dr, derr := vajra.NewDocumentReader(s.streamBody(w, r), "body", vajra.LoadOptions{MaxLineBytes: int(min(s.opts.MaxBody, 1<<30))})
 	if derr != nil {
@@ -223,11 +236,11 @@ func (s *Server) upsertNDJSON(w http.ResponseWriter, r *http.Request, e *entry, 
 			break
 		}
 		if err != nil {
-			pe := documentError(err, "")
+			pe := documentError(err, "", lineBase)
 			if pe.Code == vajra.CodeInternal { // the stream itself failed: client gone, timeout
-				failure = errorf(vajra.CodeBadJSON, "", "reading the body failed after line %d: %v", dr.Line(), errors.Unwrap(err))
+				failure = errorf(vajra.CodeBadJSON, "", "reading the body failed after line %d: %v", dr.Line()+lineBase, errors.Unwrap(err))
 			} else {
-				rep.addError(lineError{Line: dr.Line(), Code: pe.Code, Detail: pe.Detail})
+				rep.addError(lineError{Line: dr.Line() + lineBase, Code: pe.Code, Detail: pe.Detail})
 				if skip {
 					continue
 				}
@@ -239,7 +252,7 @@ func (s *Server) upsertNDJSON(w http.ResponseWriter, r *http.Request, e *entry, 
 			break
 		}
 		batch.docs = append(batch.docs, d)
-		batch.lines = append(batch.lines, dr.Line())
+		batch.lines = append(batch.lines, dr.Line()+lineBase)
 		batch.bytes += len(d.Content) + len(d.Title) + 4*len(d.Vector)
 		if len(batch.docs) >= uploadBatchDocs || batch.bytes >= uploadBatchBytes {
 			if failure = commit(); failure != nil {
@@ -307,6 +320,8 @@ func (s *Server) deleteDocuments(w http.ResponseWriter, r *http.Request) *Error 
 	}
 	var ids []string
 	var where *vajra.Filter
+	var filterText string
+	var filterTree any
 	if hasIDs {
 		if kindOf(rawIDs) != "an array" || json.Unmarshal(rawIDs, &ids) != nil {
 			return errorf(vajra.CodeInvalidField, "ids", "ids: expected an array of strings")
@@ -320,6 +335,7 @@ func (s *Server) deleteDocuments(w http.ResponseWriter, r *http.Request) *Error 
 			return errorf(vajra.CodeInvalidField, "filter", "filter: an empty filter would delete every document; delete the collection instead")
 		}
 		where = f
+		filterText, filterTree = filterSource(rawFilter)
 	}
 	e, err := s.writable(r.PathValue("name"))
 	if err != nil {
@@ -337,6 +353,7 @@ func (s *Server) deleteDocuments(w http.ResponseWriter, r *http.Request) *Error 
 		pe := fromVajra(derr)
 		if pe.Code == vajra.CodeInvalidFilter && pe.Field == "" {
 			pe.Field = "filter"
+			locateFilterError(pe, derr, filterText, filterTree)
 		}
 		return pe
 	}

@@ -1,6 +1,7 @@
 package vajrahttp
 
 import (
+	"fmt"
 	"net/http"
 
 	"github.com/vajrasearch/vajra"
@@ -28,10 +29,26 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request) *Error {
 		case pe.Field != "":
 		case pe.Code == vajra.CodeInvalidFilter:
 			pe.Field = "filter"
+			locateFilterError(pe, serr, req.filterText, req.filterTree)
 		case pe.Code == vajra.CodeDimensionMismatch && req.Vector != nil:
 			pe.Field = "vector"
 		case pe.Code == vajra.CodeModeUnavailable:
 			pe.Field = "mode"
+		case pe.Code == vajra.CodeInvalidField && req.Vector != nil:
+			pe.Field = "vector"
+		case pe.Code == vajra.CodeInvalidField:
+			// The request parsed, so what the engine refuses is the query text: nothing
+			// in it to embed.
+			pe.Field = "query"
+		case pe.Code == vajra.CodeDocumentNotFound:
+			pe.Field = "explain_ids"
+			for i, id := range req.ExplainIDs {
+				if _, err := e.c.Get(id); vajra.ErrorCode(err) == vajra.CodeDocumentNotFound {
+					pe.Field = fmt.Sprintf("explain_ids[%d]", i)
+					pe.Detail = fmt.Sprintf("%s: collection %q has no document %q to explain", pe.Field, e.name, id)
+					break
+				}
+			}
 		}
 		return pe
 	}

@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"encoding/binary"
 	"encoding/json"
+	"fmt"
 	"math"
 
 	"github.com/vajrasearch/vajra"
@@ -25,12 +26,13 @@ const (
 //	{"query": "solar power", "vector": null, "mode": "hybrid", "limit": 10, "offset": 0,
 //	 "filter": "year >= 2020 AND lang = en",
 //	 "fusion": {"method": "rrf", "lexical_weight": 0.5, "rrf_k": 60, "depth": 100},
-//	 "ef": 100, "explain": false, "highlight": true}
+//	 "ef": 100, "explain": false, "explain_ids": ["doc-7"], "count": false, "highlight": true}
 //
 // "vector" is an array of numbers or a string of base64 little-endian float32s; "filter" is
 // the filter text syntax or its JSON tree (vajra.ParseFilterJSON); "lexical_weight" is the
-// weight of the BM25 side in [0, 1]. Every member is optional except that a query needs
-// "query" or "vector".
+// weight of the BM25 side in [0, 1]; "explain_ids" explains the listed documents only
+// (vajra.Query.ExplainIDs); "count" asks for "total_matches" (vajra.Query.Count). Every
+// member is optional except that a query needs "query" or "vector".
 type SearchRequest struct {
 	Query  string
 	Vector []float32
@@ -45,6 +47,15 @@ type SearchRequest struct {
 	Ef        int // HNSW search breadth (0 = the collection's)
 	Explain   bool
 	Highlight bool
+	// ExplainIDs are the documents to explain (at most MaxLimit).
+	ExplainIDs []string
+	// Count asks for the number of matching documents.
+	Count bool
+
+	// The filter as the request wrote it, to place an error the filter meets only when it
+	// is applied (an unknown field): its text, or its decoded JSON tree.
+	filterText string
+	filterTree any
 }
 
 // ParseSearchRequest reads a search request. Errors are *Error values with the code
@@ -69,6 +80,8 @@ func parseSearchRequest(data []byte) (*SearchRequest, *Error) {
 		o.str("mode", &mode),
 		o.boolean("explain", &r.Explain),
 		o.boolean("highlight", &r.Highlight),
+		o.boolean("count", &r.Count),
+		r.parseExplainIDs(o),
 	} {
 		if err != nil {
 			return nil, err
@@ -103,6 +116,9 @@ func parseSearchRequest(data []byte) (*SearchRequest, *Error) {
 			return nil, err
 		}
 		r.Filter = f
+		if f != nil {
+			r.filterText, r.filterTree = filterSource(raw)
+		}
 	}
 	if err := r.parseFusion(o); err != nil {
 		return nil, err
@@ -114,6 +130,32 @@ func parseSearchRequest(data []byte) (*SearchRequest, *Error) {
 		return nil, errorf(vajra.CodeInvalidField, "query", "query: give a query text (\"query\") or a query vector (\"vector\")")
 	}
 	return r, nil
+}
+
+// parseExplainIDs reads "explain_ids": an array of at most MaxLimit document ids.
+func (r *SearchRequest) parseExplainIDs(o *object) *Error {
+	raw, ok := o.take("explain_ids")
+	if !ok {
+		return nil
+	}
+	var items []json.RawMessage
+	if kindOf(raw) != "an array" || json.Unmarshal(raw, &items) != nil {
+		return o.typeError("explain_ids", "an array of document ids", raw)
+	}
+	if len(items) > MaxLimit {
+		return errorf(vajra.CodeInvalidField, "explain_ids", "explain_ids: %d ids, at most %d", len(items), MaxLimit)
+	}
+	r.ExplainIDs = make([]string, len(items))
+	for i, it := range items {
+		field := fmt.Sprintf("explain_ids[%d]", i)
+		if kindOf(it) != "a string" || json.Unmarshal(it, &r.ExplainIDs[i]) != nil {
+			return errorf(vajra.CodeInvalidField, field, "%s: expected a document id (a string), found %s", field, kindOf(it))
+		}
+		if r.ExplainIDs[i] == "" {
+			return errorf(vajra.CodeInvalidField, field, "%s: an empty id names no document", field)
+		}
+	}
+	return nil
 }
 
 func (r *SearchRequest) parseFusion(o *object) *Error {
@@ -243,9 +285,43 @@ func parseFilter(raw json.RawMessage, field string) (*vajra.Filter, *Error) {
 	return nil, errorf(vajra.CodeInvalidField, field, "%s: expected a filter string or a JSON filter tree, found %s", field, kindOf(raw))
 }
 
+// filterSource returns the filter's text, or its JSON tree, from the raw member parseFilter
+// accepted.
+func filterSource(raw json.RawMessage) (string, any) {
+	var v any
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
+	if dec.Decode(&v) != nil {
+		return "", nil
+	}
+	if s, ok := v.(string); ok {
+		return s, nil
+	}
+	return "", v
+}
+
+// locateFilterError places an error about a filter field that the request's filter met when
+// applied (vajra.FilterErrorField) at the field in the filter as the request wrote it: its
+// byte position in the text, or its path in the JSON tree.
+func locateFilterError(e *Error, err error, text string, tree any) {
+	field, ok := vajra.FilterErrorField(err)
+	if !ok {
+		return
+	}
+	if text != "" {
+		if pos, ok := vajra.FilterFieldPosition(text, field); ok {
+			e.Position, e.Field = pos, "filter"
+		}
+	} else if tree != nil {
+		if path, ok := vajra.FilterFieldPath(tree, field); ok {
+			e.Field = joinPath("filter", path)
+		}
+	}
+}
+
 // VajraQuery returns the vajra.Query the request asks for.
 func (r *SearchRequest) VajraQuery() vajra.Query {
 	return vajra.Query{Text: r.Query, Vector: r.Vector, Mode: r.Mode, K: r.Limit, Offset: r.Offset,
 		Where: r.Filter, Fusion: r.Fusion, Depth: r.Depth, EfSearch: r.Ef,
-		Explain: r.Explain, Highlight: r.Highlight}
+		Explain: r.Explain, Highlight: r.Highlight, ExplainIDs: r.ExplainIDs, Count: r.Count}
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/vajrasearch/vajra"
@@ -44,6 +45,15 @@ func TestParseSearchRequest(t *testing.T) {
 	var e *Error
 	if !errors.As(err, &e) || e.Code != vajra.CodeInvalidField || e.Field != "limit" {
 		t.Errorf("limit 0: %v", err)
+	}
+	// Explaining some documents, counting the matches.
+	x, err := ParseSearchRequest([]byte(`{"query": "x", "explain_ids": ["a", "b\u00e9"], "count": true}`))
+	if q := x.VajraQuery(); err != nil || !reflect.DeepEqual(q.ExplainIDs, []string{"a", "bé"}) || !q.Count || q.Explain {
+		t.Errorf("explain_ids and count: %+v, %v", q, err)
+	}
+	many := `{"query": "x", "explain_ids": [` + strings.Repeat(`"a", `, MaxLimit) + `"a"]}`
+	if _, err := ParseSearchRequest([]byte(many)); !errors.As(err, &e) || e.Field != "explain_ids" {
+		t.Errorf("%d explain ids: %v", MaxLimit+1, err)
 	}
 }
 

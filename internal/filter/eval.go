@@ -15,7 +15,7 @@ import (
 //
 // Errors: e fails Validate (ErrInvalid, ErrType); a clause names a field no document in the
 // index has (ErrUnknownField, naming the field); a range clause is on a field that has no
-// numeric value (ErrType).
+// numeric value (ErrType). The last two are *FieldError values.
 func (ix *Index) Eval(e Expr, universe *bitset.Set) (*bitset.Set, error) {
 	if err := e.Validate(); err != nil {
 		return nil, err
@@ -35,10 +35,10 @@ func (ix *Index) check(e Expr) error {
 	for _, c := range e.Clauses {
 		f := ix.fields[c.Field]
 		if f == nil {
-			return fmt.Errorf("filter: unknown field %s%s: %w", quoteIfNeeded(c.Field), ix.knownFields(), ErrUnknownField)
+			return newFieldError(c.Field, ErrUnknownField, "filter: unknown field %s%s", quoteIfNeeded(c.Field), ix.knownFields())
 		}
 		if c.Op.isRange() && f.nums.pairs == 0 {
-			return fmt.Errorf("filter: %s: field %s has no numeric values: %w", c, quoteIfNeeded(c.Field), ErrType)
+			return newFieldError(c.Field, ErrType, "filter: %s: field %s has no numeric values", c, quoteIfNeeded(c.Field))
 		}
 	}
 	for _, a := range e.Any {

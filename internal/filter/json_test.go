@@ -1,11 +1,13 @@
 package filter
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"math/rand/v2"
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -230,7 +232,51 @@ func FuzzParseJSON(f *testing.F) {
 		if a, b := mustEval(t, ix, e, all), mustEval(t, ix, back, all); !reflect.DeepEqual(a, b) {
 			t.Fatalf("%s: compiled selects %v, its text %q selects %v", data, a, e.String(), b)
 		}
+		dec := json.NewDecoder(bytes.NewReader(data))
+		dec.UseNumber()
+		var tree any
+		if err := dec.Decode(&tree); err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range allClauses(e) {
+			path, ok := FieldPath(tree, c.Field)
+			if got, found := follow(tree, path); !ok || !found || got != c.Field {
+				t.Fatalf("%s: FieldPath(%q) = %q, %v; it leads to %v", data, c.Field, path, ok, got)
+			}
+		}
 	})
+}
+
+// follow returns the value at path ("and[1].field") in a decoded JSON tree.
+func follow(v any, path string) (any, bool) {
+	for path != "" {
+		switch {
+		case path[0] == '.':
+			path = path[1:]
+		case path[0] == '[':
+			end := strings.IndexByte(path, ']')
+			i, err := strconv.Atoi(path[1:end])
+			list, ok := v.([]any)
+			if err != nil || !ok || i < 0 || i >= len(list) {
+				return nil, false
+			}
+			v, path = list[i], path[end+1:]
+		default:
+			end := strings.IndexAny(path, ".[")
+			if end < 0 {
+				end = len(path)
+			}
+			obj, ok := v.(map[string]any)
+			if !ok {
+				return nil, false
+			}
+			if v, ok = obj[path[:end]]; !ok {
+				return nil, false
+			}
+			path = path[end:]
+		}
+	}
+	return v, true
 }
 
 func mustEval(t *testing.T, ix *Index, e Expr, all *bitset.Set) []uint32 {

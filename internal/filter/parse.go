@@ -152,6 +152,14 @@ func (l *lexer) quoted() (token, error) {
 type parser struct {
 	lex lexer
 	tok token
+	// fields, when not nil, collects where each clause's field name was written.
+	fields *[]fieldAt
+}
+
+// fieldAt is a clause's field name and the byte offset of its token.
+type fieldAt struct {
+	field string
+	pos   int
 }
 
 func (p *parser) advance() error {
@@ -176,7 +184,12 @@ func (p *parser) isKeyword(kw string) bool {
 // *SyntaxError values wrapping ErrSyntax. Blank input gives the zero Expr, which matches every
 // document.
 func Parse(s string) (Expr, error) {
-	p := &parser{lex: lexer{src: s}}
+	return parse(s, nil)
+}
+
+// parse is Parse, appending the clauses' field positions to fields when it is not nil.
+func parse(s string, fields *[]fieldAt) (Expr, error) {
+	p := &parser{lex: lexer{src: s}, fields: fields}
 	if err := p.advance(); err != nil {
 		return Expr{}, err
 	}
@@ -234,6 +247,9 @@ func (p *parser) clause() (Clause, error) {
 		return Clause{}, p.fail("empty field name")
 	}
 	c := Clause{Field: p.tok.text}
+	if p.fields != nil {
+		*p.fields = append(*p.fields, fieldAt{c.Field, p.tok.pos})
+	}
 	if err := p.advance(); err != nil {
 		return Clause{}, err
 	}

@@ -294,5 +294,24 @@ func FuzzParse(f *testing.F) {
 		if !reflect.DeepEqual(again, e) {
 			t.Fatalf("round trip of %q via %q:\n%#v\n%#v", s, text, e, again)
 		}
+		for _, c := range allClauses(e) {
+			pos, ok := FieldPosition(s, c.Field)
+			if !ok {
+				t.Fatalf("FieldPosition(%q, %q) finds nothing", s, c.Field)
+			}
+			tok, err := (&lexer{src: s, pos: pos}).next()
+			if err != nil || tok.pos != pos || tok.text != c.Field {
+				t.Fatalf("FieldPosition(%q, %q) = %d, where %+v (%v) is written", s, c.Field, pos, tok, err)
+			}
+		}
 	})
+}
+
+// allClauses lists the clauses of e and of its alternatives.
+func allClauses(e Expr) []Clause {
+	out := append([]Clause(nil), e.Clauses...)
+	for _, a := range e.Any {
+		out = append(out, allClauses(a)...)
+	}
+	return out
 }

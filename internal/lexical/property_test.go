@@ -1,6 +1,7 @@
 package lexical
 
 import (
+	"fmt"
 	"math/rand/v2"
 	"testing"
 )
@@ -83,6 +84,9 @@ func TestSearchMatchesExhaustive(t *testing.T) {
 						t.Fatalf("seed %d query %d: %s", seed, qi, msg)
 					}
 				}
+			}
+			if msg := checkMatches(snap, q, so); msg != "" {
+				t.Fatalf("seed %d query %d (%v): %s", seed, qi, q.Terms, msg)
 			}
 		}
 	}
@@ -216,4 +220,41 @@ func TestSearchMatchesExhaustiveLargeSegment(t *testing.T) {
 			}
 		}
 	}
+}
+
+// checkMatches compares Matches and Count with the reference's whole ranking: the same
+// documents, each once.
+func checkMatches(snap *Snapshot, q Query, so SearchOptions) string {
+	all := snap.SearchExhaustive(q, int(snap.Docs())+1, so)
+	want := make(map[uint32]bool, len(all))
+	for _, h := range all {
+		want[h.ID] = true
+	}
+	seen := map[uint32]bool{}
+	msg := ""
+	snap.Matches(q, so, func(id uint32) bool {
+		switch {
+		case seen[id]:
+			msg = fmt.Sprintf("Matches visits %d twice", id)
+		case !want[id]:
+			msg = fmt.Sprintf("Matches visits %d, which the reference does not rank", id)
+		}
+		seen[id] = true
+		return msg == ""
+	})
+	if msg != "" {
+		return msg
+	}
+	if n := snap.Count(q, so); n != len(all) || len(seen) != len(all) {
+		return fmt.Sprintf("Count %d, Matches %d documents, the reference ranks %d", n, len(seen), len(all))
+	}
+	stop := 0
+	snap.Matches(q, so, func(uint32) bool {
+		stop++
+		return false
+	})
+	if stop > 1 {
+		return fmt.Sprintf("Matches went on after fn returned false (%d calls)", stop)
+	}
+	return ""
 }

@@ -40,7 +40,8 @@ func TestWikiSearchMatchesExhaustive(t *testing.T) {
 }
 
 // BenchmarkWikiSearch measures top-10 queries over the first 50,000 Wikipedia passages, for
-// short title queries and longer lead-sentence queries.
+// short title queries and longer lead-sentence queries, beside top-11 and counting every
+// match.
 func BenchmarkWikiSearch(b *testing.B) {
 	dir := testutil.SharedData(b, "wikipedia")
 	docs := loadCorpus(b, filepath.Join(dir, "passages.jsonl.gz"), 50000)
@@ -58,6 +59,9 @@ func BenchmarkWikiSearch(b *testing.B) {
 			fn   func(q Query) []Hit
 		}{
 			{"search", func(q Query) []Hit { return snap.Search(q, 10, SearchOptions{}) }},
+			// One hit past a page of 10: what telling whether another page exists costs.
+			{"search-k11", func(q Query) []Hit { return snap.Search(q, 11, SearchOptions{}) }},
+			{"count", func(q Query) []Hit { snap.Count(q, SearchOptions{}); return nil }},
 			{"exhaustive", func(q Query) []Hit { return snap.SearchExhaustive(q, 10, SearchOptions{}) }},
 		} {
 			b.Run(set.name+"/"+p.name, func(b *testing.B) {

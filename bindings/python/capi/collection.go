@@ -299,30 +299,9 @@ func vajra_collection_stats(h C.vajra_handle, out **C.char, outLen *C.size_t) (e
 	if err != nil {
 		return cError(err)
 	}
-	s := c.c.Stats()
-	o := c.c.Options()
-	modes := []vajra.Mode{vajra.Lexical}
-	if c.c.HasVectors() {
-		modes = append(modes, vajra.Vector, vajra.Hybrid)
-	}
-	dim := s.VectorDim
-	if dim == 0 {
-		dim = o.Embedder.Dim
-	}
-	// The HTTP API's stats shape, plus what only an in-process caller can use.
-	return cError(putJSON(map[string]any{
-		"documents": s.Docs, "dimension": s.VectorDim, "modes": modes,
-		"embedder": map[string]any{"kind": o.Embedder.Kind, "model": o.Embedder.Model, "url": o.Embedder.URL,
-			"model_dir": o.Embedder.ModelDir, "dim": dim},
-		"terms": s.Terms, "vectors": s.Vectors, "metric": s.VectorMetric, "profile": s.VectorProfile,
-		"segments": s.Segments, "log_bytes": s.LogBytes, "generation": s.Generation,
-		"metadata_fields": nonNil(s.MetadataFields),
-		"dir":             s.Dir, "k1": s.K1, "b": s.B, "title_weight": s.TitleWeight,
-		"analysis": map[string]any{"stopwords": s.Analyzer.Stopwords, "stemmer": s.Analyzer.Stemmer,
-			"fold_accents": s.Analyzer.FoldAccents, "compounds": s.Analyzer.Compounds},
-		"deleted_in_segments": s.DeletedInSegs, "postings": s.Postings, "avg_doc_len": s.AvgDocLen,
-		"lexical_bytes": s.LexicalBytes, "vector_bytes": s.VectorBytes,
-	}, out, outLen))
+	// Stats marshals to the HTTP API's stats shape plus what only an in-process caller can
+	// use (the directory, BM25 settings, analysis, sizes), as the CLI's stats --json prints.
+	return cError(putJSON(c.c.Stats(), out, outLen))
 }
 
 func nonNil(s []string) []string {
