@@ -35,6 +35,8 @@ type createOptions struct {
 		EfConstruction int    `json:"ef_construction"`
 		EfSearch       int    `json:"ef_search"`
 		Seed           uint64 `json:"seed"`
+		Quantization   string `json:"quantization"`
+		Rescore        int    `json:"rescore"`
 	} `json:"vector"`
 	Analysis *struct {
 		Stopwords   string `json:"stopwords"`
@@ -59,7 +61,8 @@ func (c createOptions) options() vajra.Options {
 	}
 	if v := c.Vector; v != nil {
 		o.Vector = vajra.VectorOptions{Profile: v.Profile, Metric: v.Metric, M: v.M,
-			EfConstruction: v.EfConstruction, EfSearch: v.EfSearch, Seed: v.Seed}
+			EfConstruction: v.EfConstruction, EfSearch: v.EfSearch, Seed: v.Seed,
+			Quantization: v.Quantization, Rescore: v.Rescore}
 	}
 	if a := c.Analysis; a != nil {
 		o.Analysis = vajra.AnalysisOptions{Stopwords: a.Stopwords, Stemmer: a.Stemmer,

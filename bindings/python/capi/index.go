@@ -56,6 +56,8 @@ type indexOptions struct {
 	EfSearch       int    `json:"ef_search"`
 	Seed           uint64 `json:"seed"`
 	Threads        int    `json:"threads"`
+	Quantization   string `json:"quantization"`
+	Rescore        int    `json:"rescore"`
 }
 
 //export vajra_index_create
@@ -69,7 +71,8 @@ func vajra_index_create(opts *C.char, optsLen C.size_t, out *C.vajra_handle) (e 
 		return cError(failf(codeInvalidField, "index options: field \"dim\": want a positive dimension, got %d", o.Dim))
 	}
 	x, err := vajra.NewVectorIndex(vajra.VectorIndexOptions{Dim: o.Dim, Metric: o.Metric, Profile: o.Profile,
-		M: o.M, EfConstruction: o.EfConstruction, EfSearch: o.EfSearch, Seed: o.Seed, Threads: o.Threads})
+		M: o.M, EfConstruction: o.EfConstruction, EfSearch: o.EfSearch, Seed: o.Seed, Threads: o.Threads,
+		Quantization: o.Quantization, Rescore: o.Rescore})
 	if err != nil {
 		return cError(err)
 	}
@@ -91,8 +94,12 @@ func vajra_index_load(path *C.char, pathLen C.size_t, out *C.vajra_handle) (e *C
 //export vajra_index_close
 func vajra_index_close(h C.vajra_handle) (e *C.vajra_error) {
 	defer guard(&e)
-	_, err := take[*vectorIndex](uint64(h), "vector index")
-	return cError(err)
+	v, err := take[*vectorIndex](uint64(h), "vector index")
+	if err != nil {
+		return cError(err)
+	}
+	// Releases the mapped file of a loaded index.
+	return cError(v.x.Close())
 }
 
 func (v *vectorIndex) checkDim(dim C.size_t, what string) error {
@@ -301,7 +308,8 @@ func vajra_index_stats(h C.vajra_handle, out **C.char, outLen *C.size_t) (e *C.v
 	o := v.x.Options()
 	return cError(putJSON(map[string]any{"len": v.x.Len(), "dim": o.Dim, "metric": o.Metric, "profile": o.Profile,
 		"m": o.M, "ef_construction": o.EfConstruction, "ef_search": o.EfSearch, "seed": o.Seed,
-		"threads": o.Threads, "memory_bytes": v.x.MemoryBytes(), "kernel": vajra.KernelImplementation()}, out, outLen))
+		"threads": o.Threads, "memory_bytes": v.x.MemoryBytes(), "kernel": vajra.KernelImplementation(),
+		"quantization": o.Quantization, "rescore": o.Rescore, "mapped_bytes": v.x.MappedBytes()}, out, outLen))
 }
 
 //export vajra_index_promote

@@ -51,6 +51,21 @@ class IndexTest(TempDirTest):
             self.assertIn("HNSWIndex", repr(ix))
             self.check_index(ix, flat=False)
 
+    def test_quantized(self):
+        for q in ("sq8", "bq"):
+            with vajra.HNSWIndex(16, seed=7, threads=2, quantization=q, rescore=100) as ix:
+                st = ix.stats()
+                self.assertEqual((st["quantization"], st["rescore"]), (q, 100))
+                self.check_index(ix, flat=False)
+                path = self.path(q + ".vjh")
+                ix.save(path)
+                with vajra.HNSWIndex.load(path) as loaded:
+                    st = loaded.stats()
+                    self.assertEqual(st["quantization"], q)
+                    self.assertGreater(st["mapped_bytes"], 0)
+        with self.assertRaises(vajra.VajraError):
+            vajra.HNSWIndex(4, quantization="pq")
+
     def test_flat(self):
         with vajra.FlatIndex(16) as ix:
             self.check_index(ix, flat=True)

@@ -15,7 +15,8 @@ _EMBEDDERS = ("none", "hash", "local", "precomputed", "openai")
 
 
 def _create_options(embedder, profile, metric, dim, model, url, api_key, seed, m, ef_construction,
-                    ef_search, k1, b, title_weight, threads, sync, analysis, model_dir=None):
+                    ef_search, k1, b, title_weight, threads, sync, analysis, model_dir=None,
+                    quantization=None, rescore=None):
     o = {}
     e = {}
     if isinstance(embedder, dict):
@@ -30,7 +31,8 @@ def _create_options(embedder, profile, metric, dim, model, url, api_key, seed, m
     if e:
         o["embedder"] = e
     v = {k: x for k, x in (("profile", profile), ("metric", metric), ("seed", seed), ("m", m),
-                           ("ef_construction", ef_construction), ("ef_search", ef_search)) if x is not None}
+                           ("ef_construction", ef_construction), ("ef_search", ef_search),
+                           ("quantization", quantization), ("rescore", rescore)) if x is not None}
     if v:
         o["vector"] = v
     for k, x in (("k1", k1), ("b", b), ("title_weight", title_weight), ("threads", threads), ("sync", sync),
@@ -62,7 +64,8 @@ class Collection:
     @classmethod
     def create(cls, path, embedder=None, profile=None, *, metric=None, dim=None, model=None, url=None,
                api_key=None, model_dir=None, seed=None, m=None, ef_construction=None, ef_search=None, k1=None,
-               b=None, title_weight=None, threads=None, sync=None, analysis=None):
+               b=None, title_weight=None, threads=None, sync=None, analysis=None, quantization=None,
+               rescore=None):
         """Creates a collection in the directory path (made if missing).
 
         embedder: None or "none" (lexical only), "hash" (built in, offline; ``dim`` defaults
@@ -70,11 +73,13 @@ class Collection:
         the engine), "precomputed" (vectors come with the documents), "openai" (an
         OpenAI-compatible /v1/embeddings service at ``url`` with ``model``), or a dict with
         those keys. profile: "quality" (default), "fast" or "instant"; metric "cosine"
-        (default), "l2" or "ip". k1, b and title_weight tune BM25; sync "always" (default:
+        (default), "l2" or "ip"; quantization "none" (default), "sq8" or "bq" with rescore
+        (see HNSWIndex). k1, b and title_weight tune BM25; sync "always" (default:
         an acknowledged write survives power loss) or "never".
         Raises CollectionExistsError when path already holds a collection."""
         o = _create_options(embedder, profile, metric, dim, model, url, api_key, seed, m, ef_construction,
-                            ef_search, k1, b, title_weight, threads, sync, analysis, model_dir)
+                            ef_search, k1, b, title_weight, threads, sync, analysis, model_dir,
+                            quantization, rescore)
         p, pn = utf8(os.fspath(path), "path")
         if pn == 0:
             raise error_for("invalid_field", "path: empty (use Collection.in_memory() for a collection without files)")
@@ -89,7 +94,8 @@ class Collection:
                             options.pop("seed", None), options.pop("m", None), options.pop("ef_construction", None),
                             options.pop("ef_search", None), options.pop("k1", None), options.pop("b", None),
                             options.pop("title_weight", None), options.pop("threads", None), None,
-                            options.pop("analysis", None), options.pop("model_dir", None))
+                            options.pop("analysis", None), options.pop("model_dir", None),
+                            options.pop("quantization", None), options.pop("rescore", None))
         if options:
             raise TypeError("in_memory() got unexpected keyword arguments: %s" % ", ".join(sorted(options)))
         ob = dumps(o, "options")

@@ -36,11 +36,12 @@ class _VectorIndex:
     _default_profile = None
 
     def __init__(self, dim, metric="cosine", profile=None, *, m=None, ef_construction=None, ef_search=None,
-                 seed=None, threads=None, _handle=None):
+                 seed=None, threads=None, quantization=None, rescore=None, _handle=None):
         if _handle is None:
             o = {"dim": dim, "metric": metric, "profile": profile or self._default_profile}
             for k, v in (("m", m), ("ef_construction", ef_construction), ("ef_search", ef_search),
-                         ("seed", seed), ("threads", threads)):
+                         ("seed", seed), ("threads", threads), ("quantization", quantization),
+                         ("rescore", rescore)):
                 if v is not None:
                     o[k] = v
             b = dumps(o, "index options")
@@ -186,7 +187,8 @@ class _VectorIndex:
         lib().check(lib().index_save(self._h, p, pn))
 
     def stats(self):
-        """len, dim, metric, profile, m, ef_construction, ef_search, memory_bytes, kernel."""
+        """len, dim, metric, profile, m, ef_construction, ef_search, memory_bytes, kernel,
+        quantization, rescore, mapped_bytes."""
         return lib().call_json("index_stats", self._h)
 
     def promote(self, profile):
@@ -200,10 +202,14 @@ class HNSWIndex(_VectorIndex):
     """An HNSW graph over vectors with integer keys in [0, 2**32).
 
     HNSWIndex(dim, metric="cosine", profile="quality", m=None, ef_construction=None,
-    ef_search=None, seed=None, threads=None): profile "quality" (M=16, efConstruction=200,
-    ef=128), "fast" (16/32/96) or "instant" (8/24/48); m, ef_construction and ef_search
-    override single parameters. The same vectors in the same order with the same seed give
-    the same graph, whatever the number of threads."""
+    ef_search=None, seed=None, threads=None, quantization=None, rescore=None): profile
+    "quality" (M=16, efConstruction=200, ef=128), "fast" (16/32/96) or "instant" (8/24/48);
+    m, ef_construction and ef_search override single parameters. quantization "sq8" (one
+    byte a dimension) or "bq" (one bit, for 768 dimensions and more) walks the graph on
+    codes and ranks the best ``rescore`` candidates (default 3·k for sq8, 10·k for bq) by the
+    float32 vectors, which an index opened with load reads from the mapped file. The same
+    vectors in the same order with the same seed give the same graph, whatever the number
+    of threads."""
 
     _default_profile = "quality"
 
