@@ -143,7 +143,10 @@ func (c *Collection) vectorIndexFor(dim int) (*vector.Index, error) {
 	}
 	vo := vector.Options{Dim: dim, Metric: m, Profile: vector.Profile(c.opts.Vector.Profile),
 		M: c.opts.Vector.M, EfConstruction: c.opts.Vector.EfConstruction, EfSearch: c.opts.Vector.EfSearch,
-		Seed: c.opts.Vector.Seed, Threads: c.opts.Threads, Quantization: q, Rescore: c.opts.Vector.Rescore}
+		Seed: c.opts.Vector.Seed, Threads: c.opts.Threads, Quantization: q, Rescore: c.opts.Vector.Rescore,
+		// The vectors of an sq8 index wait for the next snapshot in an unnamed file of the
+		// collection's directory rather than in the heap.
+		SpillDir: c.dir}
 	return vector.NewIndex(vo)
 }
 

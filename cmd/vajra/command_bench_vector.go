@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"time"
 
 	"github.com/vajrasearch/vajra"
@@ -16,10 +17,10 @@ import (
 
 // vectorBenchFlags are the flags of vajra bench vector.
 type vectorBenchFlags struct {
-	dir, efs, profile, metric, cpuprofile, quantization, tmp string
-	m, efc, threads, k, nq, warmup, rescore, chunk           int
-	seed                                                     uint64
-	asJSON, reopen, keep                                     bool
+	dir, efs, profile, metric, cpuprofile, quantization, tmp, load string
+	m, efc, threads, k, nq, warmup, rescore, chunk                 int
+	seed                                                           uint64
+	asJSON, reopen, keep, warmPass, spill                          bool
 }
 
 func benchVector(ctx context.Context, u *ui, args []string) error {
@@ -42,8 +43,11 @@ func benchVector(ctx context.Context, u *ui, args []string) error {
 	fs.BoolVar(&f.asJSON, "json", false, "print JSON lines (the peer harness's fields)")
 	fs.StringVar(&f.cpuprofile, "cpuprofile", "", "write a CPU profile of the build to this file")
 	fs.BoolVar(&f.reopen, "reopen", true, "save the index, drop it, and run the queries on the saved file opened again (open time and RSS after open are reported)")
-	fs.StringVar(&f.tmp, "tmp", "", "folder for the saved index (default: the system's temporary folder)")
+	fs.StringVar(&f.tmp, "tmp", "", "folder for the saved index and the build's spill file (default: the system's temporary folder)")
+	fs.BoolVar(&f.spill, "spill", true, "with sq8, keep the float32 vectors in a spill file in --tmp while building, not in the heap")
 	fs.BoolVar(&f.keep, "keep", false, "keep the saved index file (its path is printed on stderr)")
+	fs.StringVar(&f.load, "load", "", "skip the build: open this saved index (as --keep left it) and run the queries on it")
+	fs.BoolVar(&f.warmPass, "warm-pass", true, "before timing, run every query once at the largest ef, so that an index opened from a file has the pages queries read mapped (as an index in memory has)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -98,50 +102,83 @@ func runVectorBench(ctx context.Context, u *ui, f vectorBenchFlags) error {
 		return fmt.Errorf("%s: ground truth has %d rows for %d queries", f.dir, len(gt), nQueries)
 	}
 
-	freeOSMemory()
-	rssStart := rssMB()
-	stopProfile, err := startCPUProfile(f.cpuprofile)
-	if err != nil {
-		return err
-	}
-	idx, build, err := buildStreamed(ctx, base, vajra.VectorIndexOptions{Dim: dim, Metric: metric, Profile: f.profile,
-		M: f.m, EfConstruction: f.efc, Seed: f.seed, Threads: threads, Quantization: f.quantization}, f.chunk)
-	stopProfile()
-	if err != nil {
-		return err
-	}
-	freeOSMemory()
 	rec := map[string]any{"engine": "vajra", "version": version(), "mode": "vector", "dataset": datasetName(f.dir),
 		"n": n, "dim": dim, "metric": metric, "k": f.k, "M": vo.M, "efc": vo.EfConstruction, "threads": threads,
-		"build_s": round(build.Seconds(), 3), "variant": "hnsw " + vo.Profile, "quantization": vo.Quantization,
-		"rescore": f.rescore, "kernel": kernelName(),
-		"index_mb":         round(float64(idx.MemoryBytes())/(1<<20), 1),
-		"bytes_per_vector": round(float64(idx.MemoryBytes())/float64(n), 1)}
-	if vo.Quantization != "none" {
-		rec["variant"] = "hnsw " + vo.Profile + " " + vo.Quantization
+		"variant": "hnsw " + vo.Profile, "quantization": vo.Quantization, "rescore": f.rescore, "kernel": kernelName()}
+	var searcher *vajra.VectorIndex
+	var rssBase float64
+	if f.load == "" {
+		freeOSMemory()
+		rssStart := rssMB()
+		stopProfile, err := startCPUProfile(f.cpuprofile)
+		if err != nil {
+			return err
+		}
+		spill := ""
+		if f.spill {
+			if spill = f.tmp; spill == "" {
+				spill = os.TempDir()
+			}
+		}
+		idx, build, err := buildStreamed(ctx, base, vajra.VectorIndexOptions{Dim: dim, Metric: metric, Profile: f.profile,
+			M: f.m, EfConstruction: f.efc, Seed: f.seed, Threads: threads, Quantization: f.quantization,
+			SpillDir: spill}, f.chunk)
+		stopProfile()
+		if err != nil {
+			return err
+		}
+		freeOSMemory()
+		rec["build_s"] = round(build.Seconds(), 3)
+		rec["index_mb"] = round(float64(idx.MemoryBytes())/(1<<20), 1)
+		rec["bytes_per_vector"] = round(float64(idx.MemoryBytes())/float64(n), 1)
+		// What the built index keeps resident once the input is dropped, over the process's
+		// resident size before the build (queries and ground truth were read before).
+		builtRSS := rssMB() - rssStart
+		rec["built_rss_mb"] = round(builtRSS, 1)
+		rec["built_rss_bytes_per_vector"] = round(builtRSS*(1<<20)/float64(n), 1)
+		rec["build_peak_rss_mb"] = peakRSSMB()
+		searcher, rssBase = idx, rssStart
+		if f.reopen {
+			path, err := saveIndex(idx, f, rec)
+			if err != nil {
+				return err
+			}
+			idx, searcher = nil, nil
+			if searcher, err = reopen(path, f, rec); err != nil {
+				return err
+			}
+		}
+	} else {
+		var err error
+		if searcher, err = reopen(f.load, f, rec); err != nil {
+			return err
+		}
 	}
-	// What the built index keeps resident once the input is dropped, over the process's
-	// resident size before the build (queries and ground truth were read before).
-	builtRSS := rssMB() - rssStart
-	rec["built_rss_mb"] = round(builtRSS, 1)
-	rec["built_rss_bytes_per_vector"] = round(builtRSS*(1<<20)/float64(n), 1)
-
-	searcher := idx
-	rssBase := rssStart
-	if f.reopen {
-		path, err := saveIndex(idx, f, rec)
-		if err != nil {
-			return err
-		}
-		idx, searcher = nil, nil
-		lx, err := reopen(path, f, rec)
-		if err != nil {
-			return err
-		}
-		defer lx.Close()
-		searcher = lx
+	if f.reopen || f.load != "" {
+		defer searcher.Close()
 		// The open's resident cost: over the process's size just before the open.
 		rssBase = rec["rss_before_open_mb"].(float64)
+		o := searcher.Options()
+		rec["quantization"], rec["M"], rec["efc"] = o.Quantization, o.M, o.EfConstruction
+	}
+	// What a search walks, which must stay resident to answer without faults: everything
+	// but the float32 vectors, of which a quantised search reads only the few it rescores.
+	hot := searcher.MemoryBytes() + searcher.MappedBytes()
+	if q := rec["quantization"]; q != "none" {
+		hot -= int64(n) * int64(dim) * 4
+	}
+	rec["hot_bytes_per_vector"] = round(float64(hot)/float64(n), 1)
+	if q := rec["quantization"]; q != "none" {
+		rec["variant"] = "hnsw " + vo.Profile + " " + q.(string)
+	}
+	if f.warmPass && len(efList) > 0 {
+		so := vajra.VectorSearchOptions{Ef: max(slices.Max(efList), f.k), Rescore: f.rescore}
+		for i := 0; i < nQueries; i++ {
+			if _, err := searcher.Search(queries[i*dim:(i+1)*dim], f.k, so); err != nil {
+				return err
+			}
+		}
+		rec["rss_after_warm_mb"] = round(rssMB()-rssBase, 1)
 	}
 	hits := make([]vajra.VectorHit, 0, f.k)
 	for _, ef := range efList {
@@ -171,7 +208,9 @@ func runVectorBench(ctx context.Context, u *ui, f vectorBenchFlags) error {
 		l := summarise(lat)
 		// Resident bytes of the index as the queries left it: heap and touched mapped pages.
 		resident := rssMB() - rssBase
+		anon, file := procStatusMB("RssAnon:"), procStatusMB("RssFile:")
 		out := map[string]any{"ef": ef, "nq": nQueries, "p50_ms": round(l.p50, 4), "p99_ms": round(l.p99, 4),
+			"rss_anon_mb": anon, "rss_file_mb": file,
 			"qps": round(l.qps, 1), "recall_at_k": round(recall/float64(nQueries), 4), "mem_rss_mb": peakRSSMB(),
 			"index_rss_mb": round(resident, 1), "rss_bytes_per_vector": round(resident*(1<<20)/float64(n), 1)}
 		for k, v := range rec {
@@ -252,8 +291,10 @@ func reopen(path string, f vectorBenchFlags, rec map[string]any) (*vajra.VectorI
 	t0 := time.Now()
 	lx, err := vajra.LoadVectorIndex(path)
 	open := time.Since(t0)
-	if f.keep {
-		fmt.Fprintf(os.Stderr, "saved index: %s\n", path)
+	if f.keep || f.load != "" {
+		if f.keep {
+			fmt.Fprintf(os.Stderr, "saved index: %s\n", path)
+		}
 	} else {
 		// The mapping keeps the file's contents; the name can go.
 		os.Remove(path)

@@ -39,6 +39,8 @@ type backing interface {
 	Delete(labels []uint32) int
 	// Reserve is called with publish held.
 	Reserve(n int)
+	// release frees what the backing holds outside the heap; nothing uses it afterwards.
+	release() error
 	// compact drops deleted entries when forced or when they have become due; on a
 	// cancelled ctx it returns before changing anything.
 	compact(ctx context.Context, force bool, publish sync.Locker) error

@@ -81,6 +81,12 @@ func (h *HNSW) add(ctx context.Context, labels []uint32, vecs []float32, acc acc
 		return nil, err
 	}
 	threads := h.opts.threads()
+	publish.Lock()
+	err := h.startSpill(len(labels))
+	publish.Unlock()
+	if err != nil {
+		return nil, err
+	}
 	if h.opts.Quantization.quantized() && h.quant.needsTraining(len(h.labels)+len(labels)) {
 		next := h.trainCodes(vecs, threads)
 		publish.Lock()
@@ -105,7 +111,11 @@ func (h *HNSW) add(ctx context.Context, labels []uint32, vecs []float32, acc acc
 		h.linkBatch(b, threads)
 		publish.Lock()
 		h.applyBatch(b, threads)
+		err := h.flushSpill()
 		publish.Unlock()
+		if err != nil {
+			return order[:off+n], err
+		}
 		off += n
 	}
 	return nil, nil
@@ -335,6 +345,9 @@ func (h *HNSW) linkNode(s *scratch, b *batch, i int) {
 	q := h.vec(node)
 	lvl := int(h.levels[node])
 	s.buffers(max(h.m0, b.count))
+	// The graph search may run on the codes. With codeBuild every score is a code score;
+	// otherwise neighbours are chosen by exact scores of the candidates it found.
+	h.beginWalk(s, q, h.buildOnCodes)
 
 	// Earlier nodes of the same batch are not in the graph yet: score them directly.
 	s.inb = s.inb[:0]
@@ -344,7 +357,11 @@ func (h *HNSW) linkNode(s *scratch, b *batch, i int) {
 			ids[j] = uint32(b.start + j)
 		}
 		ds := s.ds[:i]
-		h.scoreVecs(q, ids, ds)
+		if h.codeBuild {
+			h.walkRows(s, q, ids, ds)
+		} else {
+			h.scoreVecs(q, ids, ds)
+		}
 		for j, id := range ids {
 			s.inb = append(s.inb, cand{d: ds[j], id: id})
 		}
@@ -353,9 +370,6 @@ func (h *HNSW) linkNode(s *scratch, b *batch, i int) {
 
 	top := b.top
 	if top >= 0 {
-		// The graph search may run on the codes; neighbours are then chosen by exact
-		// scores of the candidates it found.
-		h.beginWalk(s, q, h.buildOnCodes)
 		cur := cand{d: h.walkScore(s, q, b.entry), id: b.entry}
 		for l := top; l > lvl; l-- {
 			cur = h.greedy(s, q, cur, l)
@@ -363,7 +377,7 @@ func (h *HNSW) linkNode(s *scratch, b *batch, i int) {
 		for l := min(lvl, top); l >= 0; l-- {
 			w := h.searchLayer(s, q, cur, h.opts.EfConstruction, l)
 			cur = cand{d: w[0].d, id: w[0].id & idMask}
-			if s.coded {
+			if s.coded && !h.codeBuild {
 				// Damage in a mapped vector only costs this node a good neighbour
 				// choice here; results and WriteTo verify what they read.
 				w = h.rescore(s, q, w, len(w))
@@ -428,12 +442,21 @@ func (h *HNSW) selectNeighbours(cands []cand, m int, dst []cand) []cand {
 		if len(dst) >= m {
 			break
 		}
-		cv := h.vec(c.id)
 		good := true
-		for _, e := range dst {
-			if h.metric.score(cv, h.vec(e.id)) < c.d {
-				good = false
-				break
+		if h.codeBuild {
+			for _, e := range dst {
+				if h.quant.pairScore(c.id, e.id) < c.d {
+					good = false
+					break
+				}
+			}
+		} else {
+			cv := h.vec(c.id)
+			for _, e := range dst {
+				if h.metric.score(cv, h.vec(e.id)) < c.d {
+					good = false
+					break
+				}
 			}
 		}
 		if good {
@@ -509,7 +532,13 @@ func (h *HNSW) addReverse(s *scratch, target uint32, level int, es []edge) {
 	existing := blk[1 : 1+cnt]
 	s.buffers(maxC)
 	ds := s.ds[:cnt]
-	h.scoreVecs(h.vec(target), existing, ds)
+	if h.codeBuild {
+		for i, id := range existing {
+			ds[i] = h.quant.pairScore(target, id)
+		}
+	} else {
+		h.scoreVecs(h.vec(target), existing, ds)
+	}
 	m := s.merge[:0]
 	for i, id := range existing {
 		if !h.isDead(id) {
@@ -517,7 +546,13 @@ func (h *HNSW) addReverse(s *scratch, target uint32, level int, es []edge) {
 		}
 	}
 	for _, e := range es {
-		m = append(m, cand{d: e.d, id: e.src})
+		d := e.d
+		if h.codeBuild {
+			// One scale for the whole list: the heuristic compares these with code
+			// distances between the candidates.
+			d = h.quant.pairScore(target, e.src)
+		}
+		m = append(m, cand{d: d, id: e.src})
 	}
 	sortCands(m)
 	s.merge = m

@@ -233,6 +233,16 @@ func (c *quantCodes) scoreRows(cq *codeQuery, ids []uint32, ds []float32) {
 	}
 }
 
+// pairScore is the internal score between the decoded vectors of nodes a and b (sq8).
+func (c *quantCodes) pairScore(a, b uint32) float32 {
+	ra := c.codes[int(a)*c.dim : int(a+1)*c.dim]
+	rb := c.codes[int(b)*c.dim : int(b+1)*c.dim]
+	if c.metric == L2 {
+		return finiteScore(kernel.L2SQ8Pair(c.sq8.step, ra, rb))
+	}
+	return finiteScore(-kernel.DotSQ8Pair(c.sq8.lo, c.sq8.step, ra, rb))
+}
+
 // finiteScore maps NaN to the worst score, as Metric.score does.
 func finiteScore(d float32) float32 {
 	if d != d {

@@ -2,6 +2,7 @@ package vector
 
 import (
 	"context"
+	"runtime"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -159,7 +160,7 @@ func (h *HNSW) repairList(s *scratch, node uint32, level int) {
 	q := h.vec(node)
 	if len(ids) < h.m {
 		// Too few survivors nearby: search the level for more, as an insert would.
-		h.beginWalk(s, q, false)
+		h.beginWalk(s, q, h.codeBuild)
 		cur := cand{d: h.metric.score(q, h.vec(h.entry)), id: h.entry}
 		for l := h.topLevel; l > level; l-- {
 			cur = h.greedy(s, q, cur, l)
@@ -176,7 +177,13 @@ func (h *HNSW) repairList(s *scratch, node uint32, level int) {
 	s.selID = ids
 	s.buffers(len(ids))
 	ds := s.ds[:len(ids)]
-	h.scoreVecs(q, ids, ds)
+	if h.codeBuild {
+		for i, id := range ids {
+			ds[i] = h.quant.pairScore(node, id)
+		}
+	} else {
+		h.scoreVecs(q, ids, ds)
+	}
 	m := s.merge[:0]
 	for i, id := range ids {
 		m = append(m, cand{d: ds[i], id: id})
@@ -189,6 +196,47 @@ func (h *HNSW) repairList(s *scratch, node uint32, level int) {
 		s.relinkIDs = append(s.relinkIDs, c.id)
 	}
 	s.relinks = append(s.relinks, relink{node: node, level: uint8(level), off: off, cnt: len(s.sel)})
+}
+
+// moveLiveVectors copies the vectors of the live nodes, in order, out of a frozen arena:
+// into a new spill file when the index spills (Options.SpillDir), else into the heap.
+func (h *HNSW) moveLiveVectors(live int) {
+	n := len(h.labels)
+	if h.opts.SpillDir != "" && h.codeBuild {
+		if sp, err := newSpill(h.opts.SpillDir, h.dim, live); err == nil {
+			buf := make([]float32, 0, batchMax*h.dim)
+			for i := 0; i < n && err == nil; i++ {
+				if !h.isDead(uint32(i)) {
+					buf = append(buf, h.vec(uint32(i))...)
+				}
+				if len(buf) == cap(buf) || i == n-1 {
+					err = sp.append(buf)
+					buf = buf[:0]
+				}
+			}
+			if err == nil {
+				if h.spill != nil {
+					h.spill.close()
+				}
+				runtime.AddCleanup(h, func(s *spillFile) { s.close() }, sp)
+				h.spill, h.vecs, h.tail = sp, sp.floats(), h.tail[:0]
+				return
+			}
+			sp.close()
+		}
+		// Without a spill file the vectors go to the heap, as they would without SpillDir.
+	}
+	vecs := make([]float32, 0, live*h.dim)
+	for i := 0; i < n; i++ {
+		if !h.isDead(uint32(i)) {
+			vecs = append(vecs, h.vec(uint32(i))...)
+		}
+	}
+	if h.spill != nil {
+		h.spill.close()
+		h.spill = nil
+	}
+	h.vecs, h.tail, h.frozen = vecs, nil, false
 }
 
 // dropDead removes deleted nodes, moving live ones down in place (new id ≤ old id, so
@@ -220,13 +268,7 @@ func (h *HNSW) dropDead() {
 	// Frozen vectors are read-only: the live ones move to a new arena instead.
 	copied := h.frozen
 	if copied {
-		vecs := make([]float32, 0, int(live)*h.dim)
-		for i := 0; i < n; i++ {
-			if !h.isDead(uint32(i)) {
-				vecs = append(vecs, h.vec(uint32(i))...)
-			}
-		}
-		h.vecs, h.tail, h.frozen = vecs, nil, false
+		h.moveLiveVectors(int(live))
 	}
 	upperLen := 0
 	for i := 0; i < n; i++ {

@@ -82,11 +82,10 @@ func openMapping(path string, m storage.Mapping) (x *Index, err error) {
 	if err != nil {
 		return nil, fmt.Errorf("read hnsw: %w", err)
 	}
-	h, err := decodeHNSW(f)
+	h, err := decodeHNSW(f, storage.IsMapped(m))
 	if err != nil {
 		return nil, fmt.Errorf("read hnsw: %w", err)
 	}
-	h.mapped = storage.IsMapped(m)
 	file.parsed = f
 	if h.mapped {
 		// Searches read the vectors and codes of the nodes they visit, scattered over
@@ -142,16 +141,17 @@ func (x *Index) Close() error {
 	defer x.mu.Unlock()
 	if x.file == nil {
 		x.file = &indexFile{closed: true}
-		return nil
+		return x.b.release()
 	}
 	if x.file.closed {
 		return nil
 	}
 	x.file.closed = true
+	err := x.b.release()
 	if x.file.mapping != nil {
-		return x.file.mapping.Close()
+		err = errors.Join(err, x.file.mapping.Close())
 	}
-	return nil
+	return err
 }
 
 // Verify checks what OpenFile left unchecked: the checksums of the vector and code sections

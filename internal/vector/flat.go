@@ -92,6 +92,9 @@ func (f *Flat) add(ctx context.Context, labels []uint32, vecs []float32, acc acc
 	return nil, nil
 }
 
+// release has nothing to free: a Flat index lives in the heap.
+func (f *Flat) release() error { return nil }
+
 // Reserve makes room for n more vectors (a capacity hint).
 func (f *Flat) Reserve(n int) {
 	if n > 0 {

@@ -2,8 +2,10 @@ package vector
 
 import (
 	"math"
+	"runtime"
 	"slices"
 	"sync"
+	"sync/atomic"
 
 	"github.com/vajrasearch/vajra/internal/binfile"
 )
@@ -34,8 +36,10 @@ type HNSW struct {
 	// quant holds the codes of a quantised index (nil until its first Add trains it, and
 	// always nil with QuantNone).
 	quant *quantCodes
-	// buildOnCodes makes inserts search the graph on the codes (when there are any).
-	buildOnCodes bool
+	// buildOnCodes makes inserts search the graph on the codes (when there are any);
+	// codeBuild, for sq8, makes them choose neighbours by code distances too, so that a
+	// build reads no float32 vector but the inserted one's.
+	buildOnCodes, codeBuild bool
 
 	entry    uint32 // entry node, valid when topLevel >= 0
 	topLevel int    // -1 while the graph is empty
@@ -59,6 +63,11 @@ type HNSW struct {
 	// damage is the first damage found in borrowed bytes after the index was read; every
 	// later write and WriteTo fails with it.
 	damage error
+	// openFault carries a fault of a validation worker to the goroutine reading the file.
+	openFault atomic.Value
+	// spill, when set, holds the float32 vectors (see Options.SpillDir): vecs is its
+	// mapping (frozen), tail the current batch's rows until they are written to it.
+	spill *spillFile
 }
 
 // NewHNSW returns an empty index. o is completed with EnsureDefaults and then validated.
@@ -82,6 +91,7 @@ func newHNSW(o Options) *HNSW {
 		topLevel: -1,
 
 		buildOnCodes: o.Quantization.quantized(),
+		codeBuild:    o.Quantization == QuantSQ8,
 	}
 }
 
@@ -107,7 +117,7 @@ func (h *HNSW) Deleted() int { return h.nDead }
 // tombstones and pooled search scratch: what a resident index costs beyond the Go runtime.
 func (h *HNSW) MemoryBytes() int64 {
 	b := h.lookup.memoryBytes() + h.pool.memoryBytes() + int64(cap(h.tail))*4
-	if !(h.mapped && (h.borrowed || h.frozen)) {
+	if !(h.mapped && (h.borrowed || h.frozen)) && h.spill == nil {
 		b += int64(cap(h.vecs)) * 4
 	}
 	if h.mapped && h.borrowed {
@@ -127,6 +137,9 @@ func (h *HNSW) MemoryBytes() int64 {
 // rather than held in the heap: they count towards the resident size only as far as
 // searches have touched them.
 func (h *HNSW) MappedBytes() int64 {
+	if h.spill != nil {
+		return int64(len(h.vecs)) * 4
+	}
 	if !h.mapped {
 		return 0
 	}
@@ -293,9 +306,17 @@ func (h *HNSW) reserve(more int) {
 	if n > cap(h.labels) {
 		c = max(n, cap(h.labels)+cap(h.labels)/8)
 	}
-	if h.frozen {
+	switch {
+	case h.spill != nil:
+		// The file grows; the heap holds one batch at a time.
+		if err := h.spill.grow(c); err != nil && h.damage == nil {
+			h.damage = err
+		}
+		h.vecs = h.spill.floats()
+		h.tail = growTo(h.tail, batchMax*h.dim)
+	case h.frozen:
 		h.tail = growTo(h.tail, c*h.dim-len(h.vecs))
-	} else {
+	default:
 		h.vecs = growTo(h.vecs, c*h.dim)
 	}
 	h.links0 = growTo(h.links0, c*h.stride0)
@@ -314,8 +335,48 @@ func (h *HNSW) reserve(more int) {
 // copies at a time (a capacity hint; it changes nothing else).
 func (h *HNSW) Reserve(n int) {
 	if n > 0 {
+		_ = h.startSpill(n) // Add reports a failure
 		h.reserve(n)
 	}
+}
+
+// startSpill moves the vectors of an empty sq8 index to a spill file when Options.SpillDir
+// asks for one, with room for n rows.
+func (h *HNSW) startSpill(n int) error {
+	if h.spill != nil || h.opts.SpillDir == "" || !h.codeBuild || h.borrowed || h.frozen || len(h.labels) > 0 {
+		return nil
+	}
+	sp, err := newSpill(h.opts.SpillDir, h.dim, max(n, cap(h.labels)))
+	if err != nil {
+		return err
+	}
+	h.spill, h.frozen, h.vecs = sp, true, nil
+	// A spill file outlives its index only as long as the index is reachable.
+	runtime.AddCleanup(h, func(s *spillFile) { s.close() }, sp)
+	return nil
+}
+
+// flushSpill writes the rows held in tail to the spill file.
+func (h *HNSW) flushSpill() error {
+	if h.spill == nil || len(h.tail) == 0 {
+		return nil
+	}
+	if err := h.spill.append(h.tail); err != nil {
+		return err
+	}
+	h.vecs, h.tail = h.spill.floats(), h.tail[:0]
+	return nil
+}
+
+// release frees what the index holds outside the heap (its spill file); the index must not
+// be used afterwards.
+func (h *HNSW) release() error {
+	if h.spill == nil {
+		return nil
+	}
+	err := h.spill.close()
+	h.spill, h.vecs, h.tail = nil, nil, nil
+	return err
 }
 
 func growTo[T any](s []T, c int) []T {

@@ -280,9 +280,13 @@ func (x *Index) Promote(ctx context.Context, p Profile) (err error) {
 	if err != nil {
 		return stop(err)
 	}
+	abandon := func(err error) error {
+		_ = next.release()
+		return stop(err)
+	}
 	// The vectors were accepted once; the new index must take every one of them.
 	if _, err := next.add(ctx, labels, vecs, acceptStored, unlocked{}); err != nil {
-		return stop(err)
+		return abandon(err)
 	}
 	for round := 1; ; round++ {
 		x.writeMu.Lock()
@@ -292,8 +296,13 @@ func (x *Index) Promote(ctx context.Context, p Profile) (err error) {
 			err := replay(ctx, next, ops)
 			if err == nil {
 				x.mu.Lock()
+				old := x.b
 				x.b = next
+				// No search runs now, and none will see the old backing again.
+				_ = old.release()
 				x.mu.Unlock()
+			} else {
+				_ = next.release()
 			}
 			x.logging = false
 			x.writeMu.Unlock()
@@ -304,7 +313,7 @@ func (x *Index) Promote(ctx context.Context, p Profile) (err error) {
 		}
 		x.writeMu.Unlock()
 		if err := replay(ctx, next, ops); err != nil {
-			return stop(err)
+			return abandon(err)
 		}
 	}
 }

@@ -134,6 +134,11 @@ type Options struct {
 	// (at least k, and the candidate list is made at least this long); 0 means 3·k for sq8
 	// and 10·k for bq. SearchOptions.Rescore overrides it per query.
 	Rescore int
+	// SpillDir, when set, is where an sq8 index keeps its float32 vectors while it is
+	// built: an unnamed file there, read through a memory mapping, instead of the heap
+	// (an sq8 build reads no vector but the inserted one's, so they need not be resident).
+	// Like Threads it is not stored, and it changes nothing that is built.
+	SpillDir string
 }
 
 // EnsureDefaults fills unset fields from the profile and the package defaults.

@@ -3,10 +3,12 @@ package vector
 import (
 	"bytes"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"io"
 	"math"
 	"math/bits"
+	"sync"
 
 	"github.com/vajrasearch/vajra/internal/binfile"
 	"github.com/vajrasearch/vajra/internal/corruption"
@@ -36,6 +38,24 @@ const (
 	flatVersion = 1
 )
 
+// writeSpilled writes the vectors of a spilling index: those in the spill file, then tail.
+func (h *HNSW) writeSpilled(w io.Writer) error {
+	buf := make([]byte, 4<<20)
+	total := int64(len(h.vecs)) * 4
+	for off := int64(0); off < total; {
+		n, err := h.spill.readAt(buf[:min(int64(len(buf)), total-off)], off)
+		if err != nil && n == 0 {
+			return fmt.Errorf("vector spill file: %w", err)
+		}
+		if _, err := w.Write(buf[:n]); err != nil {
+			return err
+		}
+		off += int64(n)
+	}
+	_, err := w.Write(binfile.Float32Bytes(h.tail))
+	return err
+}
+
 // vecChunk is the chunk of the vector section of a quantised index that is verified at
 // once: a page, the least a first read of a row touches anyway.
 const vecChunk = 4096
@@ -52,6 +72,9 @@ type section struct {
 	tag     string
 	payload []byte
 	more    []byte // written right after payload, in the same section
+	// fill, when set, writes the payload instead (size bytes of it).
+	fill    func(io.Writer) error
+	size    int64
 	alignTo uint64
 	chunk   int // > 0: with chunk checksums of this many bytes (binfile.SectionChunked)
 }
@@ -75,9 +98,12 @@ func writeFile(w io.Writer, magic string, version uint32, sections []section) (i
 			}
 		}
 		var err error
-		if len(s.more) == 0 && s.chunk == 0 {
+		switch {
+		case s.fill != nil:
+			err = bw.SectionFrom(s.tag, uint64(s.size), s.chunk, s.fill)
+		case len(s.more) == 0 && s.chunk == 0:
 			err = bw.Section(s.tag, s.payload)
-		} else {
+		default:
 			err = bw.SectionFrom(s.tag, uint64(len(s.payload)+len(s.more)), s.chunk, func(w io.Writer) error {
 				if _, err := w.Write(s.payload); err != nil {
 					return err
@@ -127,6 +153,10 @@ func (h *HNSW) WriteTo(w io.Writer) (int64, error) {
 		{tag: "labl", payload: binfile.Uint32Bytes(h.labels)},
 		{tag: "dead", payload: binfile.Uint64Bytes(h.dead)},
 	}
+	if h.spill != nil {
+		// Copied from the file, not through the mapping, which would make it resident.
+		sections[2].fill, sections[2].size = h.writeSpilled, int64(len(h.vecs)+len(h.tail))*4
+	}
 	version := uint32(hnswPlain)
 	if h.opts.Quantization.quantized() {
 		version = hnswVersion
@@ -154,14 +184,16 @@ func ReadHNSW(data []byte) (*HNSW, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read hnsw: %w", err)
 	}
-	h, err := decodeHNSW(f)
+	h, err := decodeHNSW(f, false)
 	if err != nil {
 		return nil, fmt.Errorf("read hnsw: %w", err)
 	}
 	return h, nil
 }
 
-func decodeHNSW(f *binfile.File) (*HNSW, error) {
+// decodeHNSW builds an index over the sections of f; mapped says they are a memory mapping
+// of a file.
+func decodeHNSW(f *binfile.File, mapped bool) (*HNSW, error) {
 	raw, err := f.Section("meta")
 	if err != nil {
 		return nil, err
@@ -203,7 +235,7 @@ func decodeHNSW(f *binfile.File) (*HNSW, error) {
 	}
 	h := newHNSW(o)
 	n := int(meta.Nodes)
-	h.borrowed = true
+	h.borrowed, h.mapped = true, mapped
 	if h.vecs, err = f.Float32s("vecs", n*h.dim); err != nil {
 		return nil, err
 	}
@@ -285,9 +317,12 @@ func (h *HNSW) validate(meta hnswMeta) error {
 	} else if h.topLevel != top || int64(h.entry) >= int64(n) || int(h.levels[h.entry]) != top {
 		return corruption.Errorf("entry point %d at level %d inconsistent with top level %d", h.entry, h.topLevel, top)
 	}
+	if err := h.validateLevel0(); err != nil {
+		return err
+	}
 	for i := 0; i < n; i++ {
 		node := uint32(i)
-		for l := 0; l <= int(h.levels[i]); l++ {
+		for l := 1; l <= int(h.levels[i]); l++ {
 			blk := h.listAt(node, l)
 			if int(blk[0]) > h.maxLinks(l) {
 				return corruption.Errorf("node %d level %d: %d links, capacity %d", i, l, blk[0], h.maxLinks(l))
@@ -317,6 +352,48 @@ func (h *HNSW) validate(meta hnswMeta) error {
 		h.lookup.set(label, uint32(i))
 	}
 	return nil
+}
+
+// validateLevel0 checks every level-0 list (a count within capacity, ids of nodes), the
+// bulk of a graph's validation and what an open of a large index mostly spends, split over
+// the threads: every node is on level 0, so only the ids' range needs checking.
+func (h *HNSW) validateLevel0() error {
+	n := len(h.labels)
+	workers := max(1, min(h.opts.threads(), n/65536))
+	errs := make([]error, workers)
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if h.mapped {
+				defer forwardFault(&h.openFault)()
+			}
+			lo, hi := n*w/workers, n*(w+1)/workers
+			links, stride := h.links0, h.stride0
+			for i := lo; i < hi; i++ {
+				blk := links[i*stride : (i+1)*stride]
+				cnt := blk[0]
+				if int(cnt) > h.m0 {
+					errs[w] = corruption.Errorf("node %d level 0: %d links, capacity %d", i, cnt, h.m0)
+					return
+				}
+				bad := false
+				for _, nb := range blk[1 : 1+cnt] {
+					bad = bad || nb >= uint32(n)
+				}
+				if bad {
+					errs[w] = corruption.Errorf("node %d level 0 links past the %d nodes", i, n)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	if f := h.openFault.Load(); f != nil {
+		panic(f.(faultPanic).value)
+	}
+	return errors.Join(errs...)
 }
 
 // WriteTo writes the index in the VJRAFLAT format.

@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"fmt"
 	"math"
+	"slices"
 	"testing"
 
 	"github.com/vajrasearch/vajra/internal/vector/kernel"
@@ -218,4 +219,65 @@ func TestReserveGrowsOnce(t *testing.T) {
 			t.Errorf("%s: capacities %v after the adds, %v after the first", q, after, before)
 		}
 	}
+}
+
+// TestSpillChangesNothingBuilt builds the same sq8 index with its vectors in the heap and
+// in a spill file, through adds, deletes, a compaction and a promotion: the files written
+// are identical, searches agree, and the spilling index holds its vectors outside the heap.
+func TestSpillChangesNothingBuilt(t *testing.T) {
+	const n, dim = 3000, 24
+	data := clustered(51, n, dim, 9)
+	queries := clustered(52, 20, dim, 9)
+	ctx := context.Background()
+	build := func(spill string) *Index {
+		x, err := NewIndex(Options{Dim: dim, M: 8, EfConstruction: 40, Seed: 4, Threads: 2, Quantization: QuantSQ8, SpillDir: spill})
+		if err != nil {
+			t.Fatal(err)
+		}
+		x.Reserve(n / 2)
+		mustAdd(t, x, seqLabels(0, n/2), data[:n/2*dim])
+		mustAdd(t, x, seqLabels(n/2, n/2), data[n/2*dim:])
+		x.Delete(seqLabels(0, n/4))
+		mustAdd(t, x, seqLabels(5, 10), data[:10*dim])
+		return x
+	}
+	heap, spilled := build(""), build(t.TempDir())
+	defer heap.Close()
+	defer spilled.Close()
+	if h := spilled.b.(*HNSW); h.spill == nil || h.spill.rows != h.Nodes() {
+		t.Fatalf("spill file holds %v rows, index %d nodes", h.spill != nil && h.spill.rows > 0, h.Nodes())
+	}
+	if heap.MemoryBytes()-spilled.MemoryBytes() < int64(n*dim*4*9/10) {
+		t.Errorf("heap bytes %d with a spill file, %d without", spilled.MemoryBytes(), heap.MemoryBytes())
+	}
+	same := func(stage string) {
+		t.Helper()
+		if !bytes.Equal(bytesOf(t, heap), bytesOf(t, spilled)) {
+			t.Fatalf("%s: the spilling index writes other bytes", stage)
+		}
+		for i := range 20 {
+			q := queries[i*dim : (i+1)*dim]
+			a, _ := heap.Search(q, 10, SearchOptions{})
+			b, err := spilled.Search(q, 10, SearchOptions{})
+			if err != nil || !slices.Equal(a, b) {
+				t.Fatalf("%s: query %d: %v vs %v (%v)", stage, i, a, b, err)
+			}
+		}
+		if v, ok := spilled.Vector(7); !ok || !slices.Equal(v, func() []float32 { w, _ := heap.Vector(7); return w }()) {
+			t.Fatalf("%s: Vector(7) differs", stage)
+		}
+	}
+	same("built")
+	for _, x := range []*Index{heap, spilled} {
+		if err := x.Compact(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	same("compacted")
+	for _, x := range []*Index{heap, spilled} {
+		if err := x.Promote(ctx, ProfileFast); err != nil {
+			t.Fatal(err)
+		}
+	}
+	same("promoted")
 }

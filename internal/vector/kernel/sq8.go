@@ -39,12 +39,15 @@ type sq8Impl struct {
 	name    string
 	dot     func(q []int16, c []uint8) int32
 	dotRows func(q []int16, codes []uint8, ids []uint32, out []int32)
+	pairDot func(lo, step []float32, a, b []uint8) float32
+	pairL2  func(step []float32, a, b []uint8) float32
 }
 
 // activeSQ8 is the implementation chosen at start-up; it is never reassigned.
 var activeSQ8 = sq8Implementations()[0]
 
-var sq8Generic = sq8Impl{name: "generic", dot: dotSQ8Generic, dotRows: dotSQ8RowsGeneric}
+var sq8Generic = sq8Impl{name: "generic", dot: dotSQ8Generic, dotRows: dotSQ8RowsGeneric,
+	pairDot: dotSQ8PairGeneric, pairL2: l2SQ8PairGeneric}
 
 func dotSQ8Generic(q []int16, c []uint8) int32 {
 	if len(c) < len(q) {

@@ -15,7 +15,9 @@ func dotSQ8AVX2(q *int16, c *uint8, n int) int32
 func dotSQ8RowsAVX2(q *int16, dim int, codes *uint8, rows int, ids []uint32, out *int32, window int) int
 
 var sq8AVX2 = sq8Impl{
-	name: "avx2",
+	name:    "avx2",
+	pairDot: dotSQ8PairAsm,
+	pairL2:  l2SQ8PairAsm,
 	dot: func(q []int16, c []uint8) int32 {
 		if len(c) < len(q) {
 			panicShort(len(q), len(c))
@@ -38,7 +40,7 @@ var sq8AVX2 = sq8Impl{
 
 // sq8Implementations lists the sq8 implementations this CPU can run, fastest first.
 func sq8Implementations() []sq8Impl {
-	if cpu.X86.HasAVX2 {
+	if cpu.X86.HasAVX2 && cpu.X86.HasFMA {
 		return []sq8Impl{sq8AVX2, sq8Generic}
 	}
 	return []sq8Impl{sq8Generic}
