@@ -26,14 +26,15 @@ type indexFile struct {
 	broken  atomic.Pointer[error]
 }
 
-// deferredSections are the sections OpenFile does not checksum at open in the file of a
-// quantised index: the vectors and the codes, the bulk of the file, of which searches read
+// deferredSections are the sections OpenFile does not checksum whole at open in the file
+// of a quantised index: the level-0 links, whose chunks are verified in parallel with their
+// validation, and the vectors and the codes, the bulk of the file, of which searches read
 // only what they visit. The vectors are verified a page at a time as results read them
 // (chunk checksums); the codes, which only guide the walk (any bytes there are safe to
 // walk on), by Verify, by vajra check, and before a write copies them. Every section a
 // search follows pointers through (links, levels, labels, tombstones) is checked and
 // validated at open.
-func deferredSections(tag string) bool { return tag == "vecs" || tag == "qcod" }
+func deferredSections(tag string) bool { return tag == "vecs" || tag == "qcod" || tag == "lnk0" }
 
 // OpenFile opens the index file at path, as WriteTo wrote it, through a read-only memory
 // mapping where fsys and the platform allow it (storage.MapFile): opening reads the file's

@@ -58,8 +58,9 @@ type HNSW struct {
 	// file is the parsed file the arenas came from, whose deferred checksums (OpenFile)
 	// are verified before borrowed bytes are copied or written out; vecsCheck verifies
 	// the vector section piecewise, as rows are read for results.
-	file      *binfile.File
-	vecsCheck *binfile.Checked
+	file       *binfile.File
+	vecsCheck  *binfile.Checked
+	linksCheck *binfile.Checked
 	// damage is the first damage found in borrowed bytes after the index was read; every
 	// later write and WriteTo fails with it.
 	damage error

@@ -56,6 +56,9 @@ func (h *HNSW) writeSpilled(w io.Writer) error {
 	return err
 }
 
+// linkChunk is the chunk of the level-0 links of a quantised index verified at once.
+const linkChunk = 64 << 10
+
 // vecChunk is the chunk of the vector section of a quantised index that is verified at
 // once: a page, the least a first read of a row touches anyway.
 const vecChunk = 4096
@@ -162,6 +165,8 @@ func (h *HNSW) WriteTo(w io.Writer) (int64, error) {
 		version = hnswVersion
 		// Searches read few of these vectors, each verified on first read (OpenFile).
 		sections[2].chunk = vecChunk
+		// OpenFile verifies the links in pieces, in parallel, as it validates them.
+		sections[3].chunk = linkChunk
 		sections = append(sections, h.quantSections()...)
 	}
 	if err := h.verifyBorrowed(); err != nil {
@@ -240,6 +245,10 @@ func decodeHNSW(f *binfile.File, mapped bool) (*HNSW, error) {
 		return nil, err
 	}
 	if h.links0, err = f.Uint32s("lnk0", n*h.stride0); err != nil {
+		return nil, err
+	}
+	// Links whose checksum was deferred (OpenFile) are verified by validateLevel0.
+	if h.linksCheck, err = f.Checked("lnk0"); err != nil {
 		return nil, err
 	}
 	if h.levels, err = f.Section("levl"); err != nil {
@@ -356,7 +365,9 @@ func (h *HNSW) validate(meta hnswMeta) error {
 
 // validateLevel0 checks every level-0 list (a count within capacity, ids of nodes), the
 // bulk of a graph's validation and what an open of a large index mostly spends, split over
-// the threads: every node is on level 0, so only the ids' range needs checking.
+// the threads: every node is on level 0, so only the ids' range needs checking. Each
+// worker first verifies the chunk checksums of its part of the links when the read of the
+// file deferred them (OpenFile).
 func (h *HNSW) validateLevel0() error {
 	n := len(h.labels)
 	workers := max(1, min(h.opts.threads(), n/65536))
@@ -371,6 +382,10 @@ func (h *HNSW) validateLevel0() error {
 			}
 			lo, hi := n*w/workers, n*(w+1)/workers
 			links, stride := h.links0, h.stride0
+			if err := h.linksCheck.VerifyWords(lo*stride, hi*stride, 4); err != nil {
+				errs[w] = err
+				return
+			}
 			for i := lo; i < hi; i++ {
 				blk := links[i*stride : (i+1)*stride]
 				cnt := blk[0]
