@@ -3,8 +3,9 @@
 #include "textflag.h"
 
 // AVX2+FMA pair kernels over n dimensions, n a multiple of 8 (the Go side adds the rest).
-// R8 walks lo, R9 step, SI the codes a, DI the codes b, CX counts the dimensions left;
-// Y0 and Y1 accumulate, Y2-Y7 hold operands. Codes are widened to int32 (VPMOVZXBD) and
+// R8 walks lo, R9 step, SI the codes a, DI the codes b, CX counts the dimensions left.
+// The dot product accumulates in Y0, Y1, Y4 and Y5 (four independent chains of FMAs), the
+// distance in Y0 and Y1; the other registers hold operands. Codes are widened to int32 (VPMOVZXBD) and
 // converted to float32, which is exact for 0..255.
 
 // REDUCE_PAIR folds Y0 and Y1 into the low lane of X0.
@@ -17,6 +18,19 @@
 	VMOVSHDUP    X0, X1 \
 	VADDSS       X1, X0, X0
 
+// PAIR_DOT8(off, acc) adds the products of the decoded dimensions [off, off+8) to acc,
+// using Y2, Y3, Y6, Y7.
+#define PAIR_DOT8(off, acc) \
+	VPMOVZXBD   off(SI), Y2 \
+	VPMOVZXBD   off(DI), Y3 \
+	VCVTDQ2PS   Y2, Y2 \
+	VCVTDQ2PS   Y3, Y3 \
+	VMOVUPS     (off*4)(R8), Y6 \
+	VMOVUPS     (off*4)(R9), Y7 \
+	VFMADD213PS Y6, Y7, Y2 \
+	VFMADD213PS Y6, Y7, Y3 \
+	VFMADD231PS Y3, Y2, acc
+
 // func dotSQ8PairAVX2(lo, step *float32, a, b *uint8, n int) float32
 TEXT ·dotSQ8PairAVX2(SB), NOSPLIT, $0-44
 	MOVQ   lo+0(FP), R8
@@ -26,50 +40,38 @@ TEXT ·dotSQ8PairAVX2(SB), NOSPLIT, $0-44
 	MOVQ   n+32(FP), CX
 	VXORPS Y0, Y0, Y0
 	VXORPS Y1, Y1, Y1
-	CMPQ   CX, $16
+	VXORPS Y4, Y4, Y4
+	VXORPS Y5, Y5, Y5
+	CMPQ   CX, $32
 	JB     pd_tail8
 
-pd_loop16:
-	VPMOVZXBD   (SI), Y2
-	VPMOVZXBD   (DI), Y3
-	VPMOVZXBD   8(SI), Y4
-	VPMOVZXBD   8(DI), Y5
-	VCVTDQ2PS   Y2, Y2
-	VCVTDQ2PS   Y3, Y3
-	VCVTDQ2PS   Y4, Y4
-	VCVTDQ2PS   Y5, Y5
-	VMOVUPS     (R8), Y6
-	VMOVUPS     (R9), Y7
-	VFMADD213PS Y6, Y7, Y2
-	VFMADD213PS Y6, Y7, Y3
-	VFMADD231PS Y3, Y2, Y0
-	VMOVUPS     32(R8), Y6
-	VMOVUPS     32(R9), Y7
-	VFMADD213PS Y6, Y7, Y4
-	VFMADD213PS Y6, Y7, Y5
-	VFMADD231PS Y5, Y4, Y1
-	ADDQ        $16, SI
-	ADDQ        $16, DI
-	ADDQ        $64, R8
-	ADDQ        $64, R9
-	SUBQ        $16, CX
-	CMPQ        CX, $16
-	JAE         pd_loop16
+pd_loop32:
+	PAIR_DOT8(0, Y0)
+	PAIR_DOT8(8, Y1)
+	PAIR_DOT8(16, Y4)
+	PAIR_DOT8(24, Y5)
+	ADDQ $32, SI
+	ADDQ $32, DI
+	ADDQ $128, R8
+	ADDQ $128, R9
+	SUBQ $32, CX
+	CMPQ CX, $32
+	JAE  pd_loop32
 
 pd_tail8:
-	CMPQ        CX, $8
-	JB          pd_reduce
-	VPMOVZXBD   (SI), Y2
-	VPMOVZXBD   (DI), Y3
-	VCVTDQ2PS   Y2, Y2
-	VCVTDQ2PS   Y3, Y3
-	VMOVUPS     (R8), Y6
-	VMOVUPS     (R9), Y7
-	VFMADD213PS Y6, Y7, Y2
-	VFMADD213PS Y6, Y7, Y3
-	VFMADD231PS Y3, Y2, Y0
+	CMPQ CX, $8
+	JB   pd_reduce
+	PAIR_DOT8(0, Y0)
+	ADDQ $8, SI
+	ADDQ $8, DI
+	ADDQ $32, R8
+	ADDQ $32, R9
+	SUBQ $8, CX
+	JMP  pd_tail8
 
 pd_reduce:
+	VADDPS Y4, Y0, Y0
+	VADDPS Y5, Y1, Y1
 	REDUCE_PAIR
 	VMOVSS     X0, ret+40(FP)
 	VZEROUPPER
