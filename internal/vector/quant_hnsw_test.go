@@ -62,7 +62,10 @@ func TestUnquantizedFilesUnchanged(t *testing.T) {
 // their file format and promotes them: what is read back answers and writes exactly as the
 // original, and a promotion keeps the quantisation and trains it afresh.
 func TestQuantizedPersistAndPromote(t *testing.T) {
-	const n = 2000
+	n := 2000
+	if raceEnabled {
+		n = 800 // the race detector makes builds many times slower
+	}
 	for _, q := range []Quantization{QuantSQ8, QuantBQ} {
 		// One bit a dimension needs many dimensions (and candidates) to rank well.
 		dim, rescore := 24, 25
@@ -113,7 +116,11 @@ func TestQuantizedPersistAndPromote(t *testing.T) {
 // TestQuantizedRecallAgainstFlat holds quantised graphs to the float32 graph's recall on
 // clustered data, with tombstones and filters.
 func TestQuantizedRecallAgainstFlat(t *testing.T) {
-	const n, dim = 6000, 32
+	const dim = 32
+	n := 6000
+	if raceEnabled {
+		n = 2500 // the race detector makes builds many times slower
+	}
 	data := clustered(21, n, dim, 30)
 	queries := clustered(22, 100, dim, 30)
 	recalls := map[Quantization]float64{}
