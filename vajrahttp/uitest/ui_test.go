@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"reflect"
 	"regexp"
 	"strconv"
 	"strings"
@@ -30,6 +31,7 @@ func TestUI(t *testing.T) {
 		{"explain from the keyboard", explainFromKeyboard, desktop, false},
 		{"compare view", compareView, desktop, false},
 		{"filter error inline, chips filter", filterErrorInline, desktop, false},
+		{"filter suggestions from the stats", filterSuggestions, desktop, false},
 		{"phone width in dark", phoneDark, phone, true},
 		{"highlight offsets and link state, module by module", modules, desktop, false},
 	} {
@@ -90,8 +92,15 @@ func searchAsYouType(t *testing.T, p *page, fx *fixture) {
 	// The next page appends with ranks that go on.
 	p.open(fx.hashURL("c=articles&mode=lexical&q=power"))
 	p.wait("a full first page", resultsFor("power")+` && document.querySelectorAll("#results .hit").length === 10 && !document.querySelector("#more").hidden`)
+	if status := p.textOf("#status"); !regexp.MustCompile(`^10 of \d+ results in [\d.]+ ms · [\d.]+ ms round trip$`).MatchString(status) {
+		t.Errorf("lexical status line %q does not say how many documents match, or says more", status)
+	}
+	total := eval[int](p, `Number(document.querySelector("#status strong").textContent.match(/of (\d+)/)[1])`)
 	p.do(chromedp.Click(chromedp.CSS("#more")))
-	p.wait("the second page", `document.querySelectorAll("#results .hit").length > 10`)
+	p.wait("the second page, and no more after it", `document.querySelectorAll("#results .hit").length > 10 && document.querySelector("#more").hidden`)
+	if n := eval[int](p, `document.querySelectorAll("#results .hit").length`); n != total {
+		t.Errorf("%d results shown once no more is offered, the status said %d match", n, total)
+	}
 	ranks := eval[[]string](p, `[...document.querySelectorAll("#results .hit")].map(h => h.dataset.rank)`)
 	for i, r := range ranks {
 		if want := strconv.Itoa(i + 1); r != want {
@@ -177,8 +186,17 @@ func explainFromKeyboard(t *testing.T, p *page, fx *fixture) {
 	p.keys(kb.ArrowDown + kb.ArrowDown)
 	p.wait("the second result is selected", `document.activeElement.matches("#results .hit") && document.activeElement.dataset.rank === "2"`)
 	id := eval[string](p, `document.activeElement.dataset.id`)
+	p.do(chromedp.Evaluate[chromedp.Void](`window.searchBodies = []; const realFetch = window.fetch;
+		window.fetch = (url, init) => { if (String(url).endsWith("/search")) window.searchBodies.push(JSON.parse(init.body)); return realFetch(url, init); }`))
 	p.keys(kb.Enter)
 	p.wait("the explanation", `!document.querySelector("#drawer").hidden && document.querySelector("#drawer .x-terms") !== null`)
+	// The drawer asks the engine to explain that one document, not the whole page.
+	if asked := eval[string](p, `JSON.stringify(window.searchBodies.map(b => [b.explain_ids, b.explain ?? false]))`); asked != `[[[`+jsString(id)+`],false]]` {
+		t.Errorf("explain requests %s, want one with explain_ids [%s]", asked, id)
+	}
+	if x := p.textOf("#drawer"); !strings.Contains(x, "Each side brought its best 100 candidates.") || !strings.Contains(x, "×1 in the content") {
+		t.Errorf("the explanation does not give the fusion depth or the field weights by name: %q", x)
+	}
 	terms := eval[[]string](p, `[...document.querySelectorAll("#drawer .x-terms tbody .term")].map(e => e.textContent)`)
 	if len(terms) == 0 {
 		t.Error("no BM25 terms in the explanation")
@@ -306,6 +324,49 @@ func filterErrorInline(t *testing.T, p *page, fx *fixture) {
 	p.do(chromedp.Click(chromedp.CSS(`#results .chip.meta[data-field="lang"]`)))
 	p.wait("the chip adds its clause", `document.querySelector("#filter").value.startsWith('year >= 2021 AND lang = "') && location.hash.includes("f=")`)
 	p.wait("filtered results", `[...document.querySelectorAll('#results .chip.meta[data-field="lang"]')].every(c => c.dataset.value === document.querySelectorAll('#results .chip.meta[data-field="lang"]')[0].dataset.value)`)
+}
+
+func filterSuggestions(t *testing.T, p *page, fx *fixture) {
+	p.open(fx.hashURL("c=articles&mode=lexical&q=solar"))
+	p.wait("results", resultsFor("solar"))
+	options := func() []string {
+		return eval[[]string](p, `[...document.querySelectorAll("#filter-suggest li .s-label")].map(e => e.textContent)`)
+	}
+	p.do(chromedp.Click(chromedp.CSS("#filter")))
+	p.wait("the fields are offered", `!document.querySelector("#filter-suggest").hidden && document.querySelector("#filter").getAttribute("aria-expanded") === "true"`)
+	if got := options(); !reflect.DeepEqual(got, []string{"lang", "topic", "year", "tags"}) {
+		t.Errorf("fields offered %v, want those of the metadata, the most common first", got)
+	}
+	p.keys("ye")
+	p.wait("the field typed is offered", `[...document.querySelectorAll("#filter-suggest li .s-label")].map(e => e.textContent).join() === "year"`)
+	p.keys(kb.ArrowDown + kb.Enter)
+	p.wait("the field taken, its operators offered", `document.querySelector("#filter").value === "year " && document.querySelector("#filter-suggest li .s-label")?.textContent === "year >="`)
+	p.keys(kb.ArrowDown + kb.Enter)
+	p.wait("its range offered", `document.querySelector("#filter").value === "year >= " && document.querySelectorAll("#filter-suggest li").length > 0`)
+	if got := options(); len(got) < 2 || got[0] != "year >= 2015" || got[1] != "year >= 2024" {
+		t.Errorf("values offered after year >= %v, want the smallest and largest year first", got)
+	}
+	p.shot("filter-suggest")
+	p.keys(kb.ArrowDown + kb.ArrowDown + kb.Enter)
+	p.wait("the filter applies", `document.querySelector("#filter").value === "year >= 2024" && location.hash.includes("f=year")`)
+	p.wait("filtered results", `!document.querySelector("#results").classList.contains("stale") && [...document.querySelectorAll('#results .chip.meta[data-field="year"]')].every(c => c.dataset.value === "2024")`)
+	p.keys(" AND la")
+	p.wait("lang offered", `document.querySelector("#filter-suggest li .s-label")?.textContent === "lang"`)
+	p.keys(kb.ArrowDown + kb.Enter + kb.ArrowDown + kb.Enter)
+	p.wait("the values of lang, most frequent first", `document.querySelector("#filter").value === "year >= 2024 AND lang = " && document.querySelector("#filter-suggest li .s-label")?.textContent === 'lang = "en"'`)
+	p.keys(kb.Escape)
+	p.wait("Esc closes the list and keeps the box", `document.querySelector("#filter-suggest").hidden && document.activeElement.id === "filter"`)
+	p.keys(kb.Escape)
+	p.wait("a second Esc leaves the box", `document.activeElement.id !== "filter"`)
+	// The clause at the caret is read as the parser reads it.
+	got := eval[string](p, `import("/js/suggest.js").then(m => JSON.stringify([
+		m.parseClause('a = 1 AND "odd name" >= ', 24), m.parseClause("tags in (x, so", 14), m.parseClause("x = 1 OR y", 10),
+		m.parseClause('lang = "and" , ye', 17), m.parseClause("year exists", 11), m.parseClause("year exists ", 12)]))`)
+	want := `[{"stage":"value","field":"odd name","op":">=","from":24,"partial":""},{"stage":"value","field":"tags","op":"in (","from":12,"partial":"so"},` +
+		`{"stage":"field","from":9,"partial":"y"},{"stage":"field","from":15,"partial":"ye"},{"stage":"op","field":"year","from":5,"partial":"exists"},{"stage":"done"}]`
+	if got != want {
+		t.Errorf("parseClause:\n got %s\nwant %s", got, want)
+	}
 }
 
 func phoneDark(t *testing.T, p *page, fx *fixture) {

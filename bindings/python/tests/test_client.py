@@ -112,6 +112,16 @@ class ServerTest(unittest.TestCase):
         self.assertEqual(len(doc.vector), 4)
         self.assertIn("a", remote)
         self.assertEqual(remote.explain("b", "wind", mode="lexical")["rank"], 1)
+        for args, kw in [(("b", "wind"), dict(mode="lexical")), (("c", "electricity"), dict(mode="lexical")),
+                         (("a", "wind"), dict(vector=[1, 0, 0, 0], depth=2))]:
+            with self.subTest(explain=args, kw=kw):
+                self.assertEqual(remote.explain(*args, **kw), local.explain(*args, **kw))
+        with self.assertRaises(vajra.DocumentNotFoundError):
+            remote.explain("zz", "wind", mode="lexical")
+        page = remote.search("electricity", mode="lexical", k=1, count=True, explain_ids=["b"])
+        self.assertEqual((page.has_more, page.total_matches, [x["id"] for x in page.explanations]), (True, 2, ["b"]))
+        self.assertEqual(remote.search("wind", vector=[1, 0, 0, 0]).fusion, vajra.Fusion("rrf", 0.5, 60.0, 100))
+        self.assertEqual(remote.stats()["metadata"], local.stats()["metadata"])
         st = remote.stats()
         self.assertEqual((st["documents"], st["dimension"], st["profile"]), (3, 4, "fast"))
         self.assertEqual(remote.delete(["b", "zz"])["deleted"], 1)

@@ -66,6 +66,51 @@ class CollectionTest(TempDirTest):
         self.assertEqual(ex["mode"], "hybrid")
         self.assertAlmostEqual(ex["vector"]["similarity"], 1.0, places=5)
 
+    def test_paging_counting_and_fusion(self):
+        c = precomputed()
+        self.addCleanup(c.close)
+        first = c.search("electricity", mode="lexical", k=1, count=True)
+        self.assertEqual((first.ids, first.has_more, first.total_matches, first.fusion), (["a"], True, 2, None))
+        last = c.search("electricity", mode="lexical", k=1, offset=1)
+        self.assertEqual((last.ids, last.has_more, last.total_matches), (["b"], False, None))
+        hyb = c.search("wind", vector=[1, 0, 0, 0], lexical_weight=0.25, fusion="linear")
+        self.assertEqual(hyb.fusion, vajra.Fusion("linear", 0.25, 60.0, 100))
+        self.assertFalse(hyb.has_more)
+
+    def test_explain_ids(self):
+        c = precomputed()
+        self.addCleanup(c.close)
+        res = c.search("electricity", mode="lexical", k=1, explain_ids=["b", "c"], highlight=False)
+        self.assertIsNone(res[0].explain)
+        self.assertEqual([x["id"] for x in res.explanations], ["b", "c"])
+        self.assertEqual((res.explanation("b")["rank"], res.explanation("c")["rank"]), (2, 0))
+        self.assertEqual(res.explanation("b")["lexical"]["fields"], ["title", "content"])
+        self.assertIsNone(res.explanation("a"))
+        self.assertEqual(res.explanation("b"), c.explain("b", "electricity", mode="lexical"))
+        on_page = c.search("electricity", mode="lexical", k=2, explain_ids="a")
+        self.assertEqual((on_page[0].explain["rank"], on_page[1].explain, on_page.explanations), (1, None, []))
+        with self.assertRaises(vajra.DocumentNotFoundError):
+            c.search("electricity", mode="lexical", explain_ids=["zz"])
+        with self.assertRaises(vajra.InvalidFieldError):
+            c.search("electricity", mode="lexical", explain_ids=[1])
+
+    def test_stats_describe_metadata(self):
+        c = precomputed()
+        self.addCleanup(c.close)
+        st = c.stats()
+        self.assertEqual(st["metadata_fields"], ["lang", "year"])
+        self.assertEqual(st["metadata"], [
+            {"name": "lang", "documents": 3, "types": ["string"], "distinct": 2, "samples": ["en", "de"]},
+            {"name": "year", "documents": 3, "types": ["number"], "distinct": 3, "min": 2019, "max": 2022,
+             "samples": [2019, 2021, 2022]}])
+
+    def test_query_with_nothing_to_embed(self):
+        with vajra.Collection.in_memory(embedder="hash") as c:
+            c.upsert([dict(d) for d in DOCS])
+            with self.assertRaises(vajra.InvalidFieldError) as cm:
+                c.search("?!")
+            self.assertIn('the query "?!" has nothing to embed', str(cm.exception))
+
     @unittest.skipIf(np is None, NO_NUMPY)
     def test_numpy_vectors(self):
         c = vajra.Collection.in_memory(embedder="precomputed")

@@ -23,7 +23,7 @@ from .errors import (AuthError, BadJSONError, ClosedError, CollectionExistsError
                      InvalidFieldError, InvalidFilterError, LockedError, ModeUnavailableError,
                      PayloadTooLargeError, ReadOnlyError, UnknownFieldError, VajraError)
 from .index import FlatIndex, HNSWIndex
-from .results import Document, Hit, Results, Side, Snippet
+from .results import Document, Fusion, Hit, Results, Side, Snippet
 
 __version__ = "0.1.0"
 
@@ -35,7 +35,8 @@ def library_info():
 
 
 __all__ = [
-    "Collection", "Client", "RemoteCollection", "HNSWIndex", "FlatIndex", "Document", "Hit", "Results", "Side", "Snippet", "check",
+    "Collection", "Client", "RemoteCollection", "HNSWIndex", "FlatIndex", "Document", "Fusion", "Hit", "Results", "Side",
+    "Snippet", "check",
     "library_info", "VajraError", "InvalidFieldError", "BadJSONError", "UnknownFieldError", "InvalidFilterError",
     "DimensionMismatchError", "DocumentNotFoundError", "CollectionNotFoundError", "CollectionExistsError",
     "ModeUnavailableError", "EmbedderError", "ClosedError", "CorruptError", "LockedError",

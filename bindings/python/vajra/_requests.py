@@ -10,7 +10,7 @@ _DOC_KEYS = ("id", "_id", "title", "content", "text", "metadata", "vector")
 
 
 def search_request(query=None, mode=None, k=10, filter=None, lexical_weight=None, fusion=None, ef=None,
-                   offset=0, rrf_k=None, depth=None, explain=False, highlight=True):
+                   offset=0, rrf_k=None, depth=None, explain=False, highlight=True, explain_ids=None, count=False):
     """The search request dict: only the fields given, so the engine's defaults apply."""
     r = {}
     if query is not None:
@@ -42,6 +42,16 @@ def search_request(query=None, mode=None, k=10, filter=None, lexical_weight=None
         r["ef"] = _int(ef, "ef")
     if explain:
         r["explain"] = True
+    if explain_ids is not None:
+        if isinstance(explain_ids, str):
+            explain_ids = [explain_ids]
+        ids = list(explain_ids)
+        for i, x in enumerate(ids):
+            if not isinstance(x, str):
+                raise error_for("invalid_field", "explain_ids[%d]: want a document id (a string), got %r" % (i, x))
+        r["explain_ids"] = ids
+    if count:
+        r["count"] = True
     if highlight:
         r["highlight"] = True
     return r

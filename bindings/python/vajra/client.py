@@ -230,25 +230,27 @@ class RemoteCollection:
         return self.stats()["documents"]
 
     def search(self, query=None, mode=None, k=10, filter=None, lexical_weight=None, fusion=None, ef=None,
-               vector=None, *, offset=0, rrf_k=None, depth=None, explain=False, highlight=True):
+               vector=None, *, offset=0, rrf_k=None, depth=None, explain=False, highlight=True, explain_ids=None,
+               count=False):
         """Collection.search over HTTP; returns Results."""
         r = search_request(query, mode=mode, k=k, filter=filter, lexical_weight=lexical_weight, fusion=fusion,
-                           ef=ef, offset=offset, rrf_k=rrf_k, depth=depth, explain=explain, highlight=highlight)
+                           ef=ef, offset=offset, rrf_k=rrf_k, depth=depth, explain=explain, highlight=highlight,
+                           explain_ids=explain_ids, count=count)
         if vector is not None:
             r["vector"] = _row(vector)
         return Results.from_json(self.client.request("POST", self._path + "/search", r))
 
     def explain(self, id, query=None, mode=None, vector=None, *, filter=None, lexical_weight=None, fusion=None,
                 ef=None, rrf_k=None, depth=None):
-        """The score breakdown of document id: the API explains the hits of a search, so this
-        searches (up to the 1,000 best) and returns id's explanation; DocumentNotFoundError
-        when id is not among them."""
-        res = self.search(query, mode=mode, k=1000, filter=filter, lexical_weight=lexical_weight, fusion=fusion,
-                          ef=ef, vector=vector, rrf_k=rrf_k, depth=depth, explain=True, highlight=False)
-        for h in res:
-            if h.id == id:
-                return h.explain
-        raise error_for("document_not_found", "document %r is not among the 1000 best hits of this query" % id)
+        """Why document id scored what it did for this query, as Collection.explain says: one
+        search that explains id alone (explain_ids), wherever it ranks (rank 0 when the query
+        does not rank it); DocumentNotFoundError when the collection has no such document."""
+        res = self.search(query, mode=mode, k=1, filter=filter, lexical_weight=lexical_weight, fusion=fusion,
+                          ef=ef, vector=vector, rrf_k=rrf_k, depth=depth, highlight=False, explain_ids=[id])
+        x = res.explanation(id)
+        if x is None:
+            raise error_for("document_not_found", "the server did not explain document %r" % (id,))
+        return x
 
     def stats(self):
         """documents, dimension, embedder, modes, terms, vectors, metric, profile, ..."""

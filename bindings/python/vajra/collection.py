@@ -211,7 +211,8 @@ class Collection:
         return body, rows, rows.dim
 
     def search(self, query=None, mode=None, k=10, filter=None, lexical_weight=None, fusion=None, ef=None,
-               vector=None, *, offset=0, rrf_k=None, depth=None, explain=False, highlight=True):
+               vector=None, *, offset=0, rrf_k=None, depth=None, explain=False, highlight=True, explain_ids=None,
+               count=False):
         """Searches; returns Results (hits best first).
 
         mode: "lexical", "vector" or "hybrid" (default: hybrid with vectors, else lexical).
@@ -219,11 +220,13 @@ class Collection:
         BM25 side's weight in hybrid fusion, in [0, 1] (default 0.5). fusion: "rrf"
         (default), "linear" or "relative". ef: the HNSW search breadth. vector: a query vector
         instead of embedding the query text. offset pages; depth is the candidates per side
-        in hybrid mode; explain adds each hit's score breakdown; highlight (default) fills
-        snippets."""
+        in hybrid mode; explain adds each hit's score breakdown; explain_ids explains only
+        those documents (on the page in their hit's ``explain``, elsewhere in
+        ``Results.explanations``); count fills ``Results.total_matches`` (a pass over every
+        posting of the query's terms); highlight (default) fills snippets."""
         body, rows, dim = self._request(query, vector, dict(
             mode=mode, k=k, filter=filter, lexical_weight=lexical_weight, fusion=fusion, ef=ef, offset=offset,
-            rrf_k=rrf_k, depth=depth, explain=explain, highlight=highlight))
+            rrf_k=rrf_k, depth=depth, explain=explain, highlight=highlight, explain_ids=explain_ids, count=count))
         addr = rows.addr if rows is not None else None
         return Results.from_json(lib().call_json("collection_search", self._h, body, len(body), addr, dim))
 

@@ -73,9 +73,31 @@ class Hit:
 
 
 @dataclass(frozen=True)
+class Fusion:
+    """The fusion a hybrid search used, defaults filled in: the method ("rrf", "linear" or
+    "relative"), the weight of the lexical side, RRF's rank constant and the candidates each
+    side brought."""
+
+    method: str
+    lexical_weight: float
+    rrf_k: float
+    depth: int
+
+    @classmethod
+    def from_json(cls, d):
+        if not d:
+            return None
+        return cls(d.get("method", ""), d.get("lexical_weight", 0.0), d.get("rrf_k", 0.0), d.get("depth", 0))
+
+
+@dataclass(frozen=True)
 class Results:
     """The answer to a search: hits best first, the mode used, the analysed query terms, the
     time taken in milliseconds and how many distinct documents the ranking was cut from.
+    ``has_more`` says whether the next page (offset + k) has hits; ``total_matches`` is the
+    number of documents in the full ranking when the search was asked to count (else None);
+    ``fusion`` is the fusion a hybrid search used (else None); ``explanations`` explain the
+    documents of ``explain_ids`` that are not hits of this page (dicts, as ``Hit.explain``).
     Iterating, len() and indexing go over the hits."""
 
     hits: List[Hit]
@@ -83,11 +105,27 @@ class Results:
     terms: List[str]
     took_ms: float
     total_candidates: int
+    has_more: bool = False
+    total_matches: Optional[int] = None
+    fusion: Optional[Fusion] = None
+    explanations: List[Dict[str, Any]] = field(default_factory=list)
 
     @classmethod
     def from_json(cls, d):
         return cls([Hit.from_json(h) for h in d.get("hits") or []], d.get("mode", ""), d.get("terms") or [],
-                   d.get("took_ms", 0.0), d.get("total_candidates", 0))
+                   d.get("took_ms", 0.0), d.get("total_candidates", 0), bool(d.get("has_more", False)),
+                   d.get("total_matches"), Fusion.from_json(d.get("fusion")), d.get("explanations") or [])
+
+    def explanation(self, id):
+        """The explanation of document id: its hit's ``explain``, or its entry in
+        ``explanations``; None when the search explained neither."""
+        for h in self.hits:
+            if h.id == id and h.explain is not None:
+                return h.explain
+        for x in self.explanations:
+            if x.get("id") == id:
+                return x
+        return None
 
     def __iter__(self):
         return iter(self.hits)

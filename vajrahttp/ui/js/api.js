@@ -91,12 +91,13 @@ export async function search(name, body, signal) {
 }
 
 // postNDJSON sends a slice of a file as NDJSON with upload progress (fetch has no upload
-// progress, and streamed fetch bodies need HTTP/2). onProgress gets the bytes sent so far.
-// The returned promise has abort().
-export function postNDJSON(name, blob, onError, onProgress) {
+// progress, and streamed fetch bodies need HTTP/2); firstLine is the file's line number of the
+// slice's first line, so the server's line numbers are the file's. onProgress gets the bytes
+// sent so far. The returned promise has abort().
+export function postNDJSON(name, blob, onError, firstLine, onProgress) {
   const xhr = new XMLHttpRequest();
   const promise = new Promise((resolve, reject) => {
-    xhr.open("POST", `${collectionPath(name)}/documents?on_error=${encodeURIComponent(onError)}`);
+    xhr.open("POST", `${collectionPath(name)}/documents?on_error=${encodeURIComponent(onError)}&first_line=${firstLine}`);
     xhr.setRequestHeader("Content-Type", "application/x-ndjson");
     xhr.setRequestHeader("Accept", "application/json");
     for (const [k, v] of Object.entries(authHeaders())) xhr.setRequestHeader(k, v);

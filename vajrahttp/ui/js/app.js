@@ -1,6 +1,6 @@
 // The web UI's controller: collection picker, search as you type, compare, explain, upload,
 // keyboard, and the URL hash that makes every view a link.
-import { $, $$, h, clear, isTyping } from "./dom.js";
+import { $, $$, h, clear, append, isTyping } from "./dom.js";
 import * as api from "./api.js";
 import { ApiError, isAbort } from "./api.js";
 import { readHash, writeHash, searchBody, MODES, PAGE } from "./state.js";
@@ -8,6 +8,7 @@ import { renderHit, metadataChips } from "./results.js";
 import { renderExplain } from "./explain.js";
 import { Compare, ORDER } from "./compare.js";
 import { UploadPanel } from "./upload.js";
+import { FilterSuggest } from "./suggest.js";
 import { initTheme, toggleTheme } from "./theme.js";
 import { charIndex } from "./highlight.js";
 import { fmtInt, fmtMs, fmtBytes, plural, filterField, filterLiteral } from "./format.js";
@@ -28,6 +29,8 @@ class App {
     this.drawerCard = null;
     this.explainCache = new Map();
     this.compare = new Compare($("#compare"), $("#compare-legend"));
+    // Before bind(): its keys (Enter on a suggestion) come before the filter box's own.
+    this.suggest = new FilterSuggest($("#filter"), $("#filter-suggest"), () => this.stats?.metadata || []);
     this.upload = new UploadPanel({
       collection: () => this.current(),
       onDone: () => this.loadCollections(true),
@@ -107,6 +110,7 @@ class App {
     const filter = $("#filter");
     filter.placeholder = fields.length ? `Filter on ${fields.slice(0, 4).join(", ")}${fields.length > 4 ? ", …" : ""}` : "Filter (these documents have no metadata)";
     filter.title = fields.length ? `Metadata fields: ${fields.join(", ")}` : "";
+    this.suggest.refresh();
   }
 
   // ---- controls and state --------------------------------------------------------------
@@ -215,7 +219,9 @@ class App {
     if (this.unsearchable()) return;
     const ctl = this.newRequest();
     const offset = append && this.page ? this.page.count : 0;
-    const body = searchBody(st, st.mode, { offset });
+    // How many documents match is worth its cost only in lexical mode (in the others every
+    // document with a vector is in the ranking), and only once per query.
+    const body = searchBody(st, st.mode, { offset, count: st.mode === "lexical" && offset === 0 });
     this.busy(true);
     $("#results").classList.add("stale");
     let res;
@@ -235,11 +241,11 @@ class App {
     list.classList.remove("stale");
     list.dataset.query = body.query;
     if (!append || !this.page) {
-      this.page = { pages: [], count: 0, mode: body.mode };
+      this.page = { pages: [], count: 0, mode: body.mode, total: res.total_matches };
       clear(list);
     }
     const pageIndex = this.page.pages.length;
-    this.page.pages.push({ body, terms: res.terms });
+    this.page.pages.push({ body, terms: res.terms, fusion: res.fusion });
     res.hits.forEach((hit, i) => {
       const li = renderHit(hit, offset + i + 1, body.mode);
       li.dataset.page = String(pageIndex);
@@ -249,7 +255,8 @@ class App {
     this.page.count += res.hits.length;
     const first = list.querySelector(".hit");
     if (first && !list.querySelector('.hit[tabindex="0"]')) first.tabIndex = 0;
-    $("#more").hidden = res.hits.length < PAGE;
+    // has_more says whether the next page has hits; an older server does not say it.
+    $("#more").hidden = res.has_more === undefined ? res.hits.length < PAGE : !res.has_more;
     this.empty(this.page.count === 0 ? res : null);
     this.status(res, body.mode);
   }
@@ -258,12 +265,14 @@ class App {
     const el = clear($("#status"));
     el.classList.remove("error");
     const n = this.page?.count ?? res.hits.length;
-    el.append(
-      h("strong", null, n === 0 ? "No results" : `${plural(n, "result")}`),
+    const total = this.page?.total;
+    // dom.append, not Element.append, which would write a null child as "null".
+    append(el, [
+      h("strong", null, n === 0 ? "No results" : total > n ? `${fmtInt(n)} of ${plural(total, "result")}` : `${plural(n, "result")}`),
       h("span", { class: "took", title: "time the engine took" }, ` in ${fmtMs(res.took_ms)}`),
       h("span", { class: "rtt", title: "round trip from this browser" }, ` · ${fmtMs(res.round_trip_ms)} round trip`),
       mode === "hybrid" && res.total_candidates ? h("span", { class: "rtt" }, ` · ${fmtInt(res.total_candidates)} candidates fused`) : null,
-    );
+    ]);
   }
 
   empty(res) {
@@ -279,7 +288,7 @@ class App {
     const actions = [];
     if (this.st.filter) actions.push(h("button", { type: "button", class: "quiet", dataset: { act: "clear-filter" } }, "Clear the filter"));
     if (this.st.mode !== "vector" && this.current()?.modes.includes("vector")) actions.push(h("button", { type: "button", class: "quiet", dataset: { act: "mode-vector" } }, "Try vector search"));
-    clear(box).append(h("p", null, tips), actions.length ? h("p", { class: "actions" }, actions) : null);
+    append(clear(box), [h("p", null, tips), actions.length ? h("p", { class: "actions" }, actions) : null]);
   }
 
   landing() {
@@ -322,7 +331,7 @@ class App {
       this.openKeyPanel();
       return;
     }
-    el.append(h("strong", null, "Error: "), err.message, err.code ? h("code", { class: "code" }, err.code) : null);
+    append(el, [h("strong", null, "Error: "), err.message, err.code ? h("code", { class: "code" }, err.code) : null]);
   }
 
   // filterError shows a filter problem under the filter box, pointing at the position.
@@ -398,10 +407,10 @@ class App {
   cardContext(card) {
     if (card.classList.contains("c-card")) {
       const col = this.compareData?.[card.dataset.mode];
-      return col?.body ? { mode: card.dataset.mode, body: col.body, terms: col.terms } : null;
+      return col?.body ? { mode: card.dataset.mode, body: col.body, terms: col.terms, fusion: col.fusion } : null;
     }
     const page = this.page?.pages[Number(card.dataset.page)];
-    return page ? { mode: page.body.mode, body: page.body, terms: page.terms } : null;
+    return page ? { mode: page.body.mode, body: page.body, terms: page.terms, fusion: page.fusion } : null;
   }
 
   async openExplain(card) {
@@ -421,11 +430,12 @@ class App {
     this.explainCtl?.abort();
     const ctl = (this.explainCtl = new AbortController());
     const id = card.dataset.id;
-    const key = JSON.stringify(ctx.body);
+    // The page's own request, explaining this one document: the engine explains nothing else.
+    const key = JSON.stringify([ctx.body, id]);
     let res = this.explainCache.get(key);
     try {
       if (!res) {
-        res = await api.search(this.st.collection, { ...ctx.body, explain: true }, ctl.signal);
+        res = await api.search(this.st.collection, { ...ctx.body, highlight: false, explain_ids: [id] }, ctl.signal);
         this.explainCache.set(key, res);
       }
     } catch (err) {
@@ -434,13 +444,16 @@ class App {
       return;
     }
     if (ctl !== this.explainCtl) return;
-    const hit = res.hits.find((x) => x.id === id);
+    let hit = res.hits.find((x) => x.id === id && x.explain);
     clear(body);
     if (!hit) {
-      body.append(h("p", { class: "x-note" }, "This document is no longer on this page of results: the collection changed. Search again."));
-      return;
+      // The collection changed since the page was shown: the document ranks elsewhere now.
+      const x = (res.explanations || []).find((e) => e.id === id);
+      if (!x) return;
+      body.append(h("p", { class: "x-note" }, x.rank ? `The collection changed: this document now ranks #${x.rank}.` : "The collection changed: this query no longer ranks this document."));
+      hit = { id, score: x.score, lexical: x.lexical_side, vector: x.vector_side, explain: x, metadata: {} };
     }
-    body.append(renderExplain(hit, ctx.body, res.terms || ctx.terms), this.documentSection(hit));
+    body.append(renderExplain(hit, ctx.body, res.terms || ctx.terms, res.fusion || ctx.fusion), this.documentSection(hit));
   }
 
   documentSection(hit) {
@@ -463,7 +476,7 @@ class App {
     button.disabled = true;
     try {
       const doc = await api.getDocument(this.st.collection, button.dataset.id);
-      clear(full).append(doc.title ? h("h4", null, doc.title) : null, h("p", { class: "doc-content" }, doc.content));
+      append(clear(full), [doc.title ? h("h4", null, doc.title) : null, h("p", { class: "doc-content" }, doc.content)]);
       button.parentElement.remove();
     } catch (err) {
       clear(full).append(h("p", { class: "error-text" }, err.message));
@@ -659,7 +672,7 @@ class App {
     $("#q").addEventListener("input", (e) => this.setState({ q: e.target.value }, QUERY_DELAY));
     $("#filter").addEventListener("input", (e) => this.setState({ filter: e.target.value }, FILTER_DELAY));
     $("#filter").addEventListener("keydown", (e) => {
-      if (e.key === "Enter") {
+      if (e.key === "Enter" && !e.defaultPrevented) {
         e.preventDefault();
         this.run();
       }
@@ -771,7 +784,7 @@ class App {
       await api.createCollection(name, spec);
     } catch (err) {
       out.classList.add("error-text");
-      out.append(err.message, err.code ? h("code", { class: "code" }, err.code) : null);
+      append(out, [err.message, err.code ? h("code", { class: "code" }, err.code) : null]);
       if (err.code === "unauthorized" || err.code === "forbidden") this.openKeyPanel();
       return;
     }

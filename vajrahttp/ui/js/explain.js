@@ -4,7 +4,8 @@ import { h } from "./dom.js";
 import { fmtInt, fmtScore } from "./format.js";
 import { RRF_K } from "./state.js";
 
-const FIELD_NAMES = ["title", "body"];
+// FIELD_NAMES name the BM25 fields for a server whose explanations do not ("fields").
+const FIELD_NAMES = ["title", "content"];
 
 function section(title, ...children) {
   return h("section", { class: "x-section" }, h("h3", null, title), ...children);
@@ -15,10 +16,12 @@ function bar(fraction, kind) {
   return h("span", { class: `bar ${kind}`, "aria-hidden": "true" }, h("span", { style: { width: pct.toFixed(1) + "%" } }));
 }
 
-// fusionOf reads the fusion options the request used (the answer does not repeat them).
-export function fusionOf(body) {
+// fusionOf is the fusion a hybrid search used: what its answer says ("fusion", defaults filled
+// in by the engine), else what the request asked for.
+export function fusionOf(body, used) {
+  if (used?.method) return { method: used.method, weight: used.lexical_weight, k: used.rrf_k, depth: used.depth };
   const f = body?.fusion || {};
-  return { method: f.method || "rrf", weight: f.lexical_weight ?? 0.5, k: f.rrf_k ?? RRF_K };
+  return { method: f.method || "rrf", weight: f.lexical_weight ?? 0.5, k: f.rrf_k ?? RRF_K, depth: f.depth };
 }
 
 // sideFormula explains one side's contribution to a fused score.
@@ -41,6 +44,8 @@ const METHOD_TEXT = {
   relative: () => "Relative-score fusion: each side's score is taken relative to its best, then weighted.",
 };
 
+const depthText = (f) => (f.depth ? ` Each side brought its best ${fmtInt(f.depth)} candidates.` : "");
+
 function fusionSection(hit, x, fusion) {
   const lex = x.lexical_side || hit.lexical;
   const vec = x.vector_side || hit.vector;
@@ -57,7 +62,7 @@ function fusionSection(hit, x, fusion) {
     );
   return section(
     "How fusion combined them",
-    h("p", { class: "x-note" }, METHOD_TEXT[fusion.method](fusion)),
+    h("p", { class: "x-note" }, METHOD_TEXT[fusion.method](fusion) + depthText(fusion)),
     h(
       "div",
       { class: "x-sides" },
@@ -79,10 +84,16 @@ function fusionSection(hit, x, fusion) {
   );
 }
 
-function tfText(t, weights) {
+function tfText(t, weights, names) {
   if (!Array.isArray(t.field_tf) || !Array.isArray(weights) || t.field_tf.length !== weights.length) return String(t.tf);
-  const parts = t.field_tf.map((n, i) => `${FIELD_NAMES[i] || "field " + i} ${n} × ${weights[i]}`);
+  const parts = t.field_tf.map((n, i) => `${names?.[i] || FIELD_NAMES[i] || "field " + i} ${n} × ${weights[i]}`);
   return `${t.tf} = ${parts.join(" + ")}`;
+}
+
+// fieldWeightsText says how much a match in each field counts ("title ×2, content ×1").
+function fieldWeightsText(lx) {
+  const names = Array.isArray(lx.fields) ? lx.fields : FIELD_NAMES;
+  return "Matches count " + lx.field_weights.map((w, i) => `×${w} in the ${names[i] || "field " + i}`).join(", ");
 }
 
 function bm25Section(lx, queryTerms) {
@@ -96,7 +107,7 @@ function bm25Section(lx, queryTerms) {
       "tr",
       null,
       h("th", { scope: "row" }, h("span", { class: "term" }, t.term), t.weight !== 1 ? h("span", { class: "x-weight" }, ` ×${fmtScore(t.weight)}`) : null),
-      h("td", { title: tfText(t, lx.field_weights) }, fmtInt(t.tf)),
+      h("td", { title: tfText(t, lx.field_weights, lx.fields) }, fmtInt(t.tf)),
       h("td", null, fmtInt(t.df)),
       h("td", null, t.idf.toFixed(2)),
       h("td", null, h("span", { class: "x-contrib" }, bar(t.contribution / max, "lexical"), h("span", null, fmtScore(t.contribution)))),
@@ -120,7 +131,7 @@ function bm25Section(lx, queryTerms) {
           { class: "x-note x-formula-note" },
           `idf × tf·(k1+1) / (tf + k1·(1 − b + b·dl/avgdl)), with k1 = ${first.k1}, b = ${first.b}, `,
           `this document ${fmtInt(first.dl)} terms long against ${first.avg_dl.toFixed(1)} on average, over ${fmtInt(lx.docs)} documents.`,
-          Array.isArray(lx.field_weights) ? ` Title matches count ×${lx.field_weights[0]}.` : "",
+          Array.isArray(lx.field_weights) ? ` ${fieldWeightsText(lx)}.` : "",
         )
       : null,
   );
@@ -143,12 +154,12 @@ function vectorSection(vx, side) {
 }
 
 // renderExplain builds the drawer body for hit (which carries .explain), found by the request
-// body (for the fusion options) that gave it; terms are the query's analysed terms.
-export function renderExplain(hit, body, terms) {
+// body that gave it; terms are the query's analysed terms, used the fusion the answer reports.
+export function renderExplain(hit, body, terms, used) {
   const x = hit.explain || {};
   const mode = x.mode || body.mode;
   const frag = document.createDocumentFragment();
-  const fusion = fusionOf(body);
+  const fusion = fusionOf(body, used);
   frag.append(
     h(
       "div",

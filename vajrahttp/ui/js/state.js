@@ -51,8 +51,9 @@ export function writeHash(st) {
 }
 
 // searchBody is the request for one page of st in mode.
-export function searchBody(st, mode, { offset = 0, limit = PAGE, explain = false } = {}) {
+export function searchBody(st, mode, { offset = 0, limit = PAGE, explain = false, count = false } = {}) {
   const body = { query: st.q, mode, limit, offset, highlight: true };
+  if (count) body.count = true;
   if (st.filter.trim()) body.filter = st.filter;
   if (mode === "hybrid") {
     body.fusion = { method: st.fusion, lexical_weight: st.weight };

@@ -28,8 +28,8 @@ export async function nextPiece(file, start, piece = PIECE) {
   }
 }
 
-// withoutLine drops the "line N: " a detail starts with: the server counts lines within the
-// piece it got, the report counts them in the file and says so in its own column.
+// withoutLine drops the "line N: " a detail starts with: the report says the line in its own
+// column.
 const withoutLine = (detail) => String(detail ?? "").replace(/^line \d+: /, "");
 
 // Upload drives one file into one collection. Events: progress({sent, total, upserted}),
@@ -61,7 +61,7 @@ export class Upload {
       let stop = null;
       const base = start;
       try {
-        this.current = postNDJSON(this.collection, this.file.slice(start, end), this.onError, (loaded) => {
+        this.current = postNDJSON(this.collection, this.file.slice(start, end), this.onError, firstLine, (loaded) => {
           sent = base + loaded;
           progress({ sent, total: this.file.size, upserted: rep.upserted, phase: loaded >= end - base ? "committing" : "sending" });
         });
@@ -81,7 +81,8 @@ export class Upload {
       rep.upserted += res.upserted || 0;
       rep.batches += res.batches || 0;
       rep.error_count += res.error_count || 0;
-      for (const e of res.errors || []) rep.errors.push({ ...e, line: e.line + firstLine - 1, detail: withoutLine(e.detail) });
+      // Lines are the file's: each piece went with its first line's number.
+      for (const e of res.errors || []) rep.errors.push({ ...e, detail: withoutLine(e.detail) });
       rep.pieces++;
       if (stop) {
         rep.stopped = stop;
