@@ -159,6 +159,13 @@ class ServerTest(unittest.TestCase):
                 with self.assertRaises(exc) as cm:
                     call()
                 self.assertEqual(cm.exception.status, status)
+        for body, field, position in [(dict(filter="year >= 2000 AND colour = red"), "filter", 17),
+                                      (dict(filter={"or": [{"field": "colour", "op": "exists"}]}), "filter.or[0].field", None),
+                                      (dict(explain_ids=["zz"]), "explain_ids[0]", None)]:
+            with self.subTest(body=body):
+                with self.assertRaises(vajra.VajraError) as cm:
+                    remote.search("electricity", mode="lexical", **body)
+                self.assertEqual((cm.exception.field, cm.exception.position), (field, position))
         self.assertEqual(reader.collection("errs").search("electricity", mode="lexical").ids, ["a", "b"])
         self.assertEqual(remote.stats()["documents"], 3)
 

@@ -165,7 +165,7 @@ def _problem(resp, data, method, path):
         p = None
     if isinstance(p, Mapping) and p.get("code"):
         msg = p.get("detail") or p.get("title") or "HTTP %d" % resp.status
-        return error_for(p["code"], msg, status=resp.status)
+        return error_for(p["code"], msg, status=resp.status, field=p.get("field"), position=p.get("position"))
     text = data.decode("utf-8", "replace").strip()[:200]
     return VajraError("%s %s: HTTP %d %s" % (method, path, resp.status, text or resp.reason), status=resp.status)
 

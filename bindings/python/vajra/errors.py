@@ -9,16 +9,21 @@ existing ``except ValueError`` blocks keep working.
 
 class VajraError(Exception):
     """Base class: ``code`` is the stable error code, ``message`` the explanation, and
-    ``status`` the HTTP status when the error came from a server (else None)."""
+    ``status`` the HTTP status when the error came from a server (else None). From a server,
+    ``field`` names the request member at fault as a path (``"filter.and[1].field"``,
+    ``"query"``, ``"explain_ids[0]"``) and ``position`` is the byte offset in a filter's text
+    of a syntax error or of a field no document has; both None when the answer has none."""
 
     code = "internal"
 
-    def __init__(self, message, code=None, status=None):
+    def __init__(self, message, code=None, status=None, field=None, position=None):
         super().__init__(message)
         self.message = message
         if code is not None:
             self.code = code
         self.status = status
+        self.field = field
+        self.position = position
 
     def __str__(self):
         return "%s: %s" % (self.code, self.message)
@@ -141,6 +146,6 @@ _BY_CODE = {
 }
 
 
-def error_for(code, message, status=None):
+def error_for(code, message, status=None, field=None, position=None):
     """The exception for an error code (VajraError for codes this version does not know)."""
-    return _BY_CODE.get(code, VajraError)(message, code=code, status=status)
+    return _BY_CODE.get(code, VajraError)(message, code=code, status=status, field=field, position=position)
