@@ -9,7 +9,7 @@ padding masks (F.linear, matmul, softmax, erf GELU, layer_norm), mean pooling an
 normalisation. Prints one JSON line per measurement.
 
   python3 internal/embed/bert/testdata/bench_torch.py --model DIR \
-      --corpus ../shared/data/scifact/corpus.jsonl --threads 2
+      --corpus ../shared/data/scifact/corpus.jsonl --threads 2 [--backend onednn] [--check]
 """
 
 import argparse
@@ -44,10 +44,46 @@ def load_safetensors(torch, path):
     return out
 
 
-def encoder(torch, W, cfg):
+def onednn_ops(torch, W):
+    """Dense layers and attention products through oneDNN (torch's mkldnn ops) instead of
+    the BLAS torch was linked with: Debian's python3-torch calls the system libblas, which
+    is the unoptimised reference BLAS unless an optimised one is installed."""
+    mk = torch._C._nn.mkldnn_linear
+    packed = {name: w.to_mkldnn() for name, w in W.items() if w.dim() == 2 and "embeddings" not in name}
+
+    def linear(t, name, bias):
+        shape = t.shape
+        y = mk(t.reshape(-1, shape[-1]).to_mkldnn(), packed[name], bias).to_dense()
+        return y.reshape(*shape[:-1], y.shape[-1])
+
+    def attention(q, k, v, additive, scale):
+        # q, k, v: B × heads × L × d; one oneDNN product per sequence and head.
+        B, nh, L, d = q.shape
+        out = torch.empty_like(q)
+        zl, zd = torch.zeros(L), torch.zeros(d)
+        for b in range(B):
+            for h in range(nh):
+                s = mk(q[b, h].contiguous().to_mkldnn(), k[b, h].contiguous().to_mkldnn(), zl).to_dense()
+                p = torch.softmax(s * scale + additive[b, 0], dim=-1)
+                out[b, h] = mk(p.to_mkldnn(), v[b, h].t().contiguous().to_mkldnn(), zd).to_dense()
+        return out
+
+    return linear, attention
+
+
+def encoder(torch, W, cfg, backend="blas"):
     F = torch.nn.functional
     H, nh = cfg["hidden_size"], cfg["num_attention_heads"]
     dh, eps = H // nh, cfg["layer_norm_eps"]
+    if backend == "onednn":
+        dense, attend = onednn_ops(torch, W)
+    else:
+        def dense(t, name, bias):
+            return F.linear(t, W[name], bias)
+
+        def attend(q, k, v, additive, scale):
+            s = torch.matmul(q, k.transpose(-1, -2)) * scale + additive
+            return torch.matmul(torch.softmax(s, dim=-1), v)
 
     def run(ids, mask):
         B, L = ids.shape
@@ -60,14 +96,13 @@ def encoder(torch, W, cfg):
             p = "encoder.layer.%d." % i
 
             def lin(t, name):
-                return F.linear(t, W[p + name + ".weight"], W[p + name + ".bias"])
+                return dense(t, p + name + ".weight", W[p + name + ".bias"])
 
             def heads(t):
                 return t.view(B, L, nh, dh).permute(0, 2, 1, 3)
 
             q, k, v = (heads(lin(x, "attention.self." + n)) for n in ("query", "key", "value"))
-            s = torch.matmul(q, k.transpose(-1, -2)) / math.sqrt(dh) + additive
-            ctx = torch.matmul(torch.softmax(s, dim=-1), v).permute(0, 2, 1, 3).reshape(B, L, H)
+            ctx = attend(q, k, v, additive, 1 / math.sqrt(dh)).permute(0, 2, 1, 3).reshape(B, L, H)
             x = F.layer_norm(lin(ctx, "attention.output.dense") + x, (H,),
                              W[p + "attention.output.LayerNorm.weight"], W[p + "attention.output.LayerNorm.bias"], eps)
             o = lin(F.gelu(lin(x, "intermediate.dense")), "output.dense")
@@ -98,6 +133,10 @@ def main():
     ap.add_argument("--passages", type=int, default=1000, help="passages timed at batch 32")
     ap.add_argument("--passages-b1", type=int, default=200, help="passages timed at batch 1")
     ap.add_argument("--queries", type=int, default=200, help="10-word queries timed one by one")
+    ap.add_argument("--backend", choices=["blas", "onednn"], default="blas",
+                    help="products through torch's BLAS (F.linear, matmul) or through oneDNN")
+    ap.add_argument("--check", action="store_true",
+                    help="compare the backend's embeddings of the first passages with the reference.json of --model")
     args = ap.parse_args()
 
     import torch
@@ -106,7 +145,7 @@ def main():
     max_len = json.load(open(os.path.join(args.model, "sentence_bert_config.json")))["max_seq_length"]
     tok = make_reference.Tokenizer(make_reference.read_vocab(os.path.join(args.model, "vocab.txt")))
     W = load_safetensors(torch, os.path.join(args.model, "model.safetensors"))
-    run = encoder(torch, W, cfg)
+    run = encoder(torch, W, cfg, args.backend)
 
     texts = []
     with open(args.corpus, encoding="utf-8") as f:
@@ -116,10 +155,16 @@ def main():
     seqs = [tok.encode(t, max_len) for t in texts[:max(args.passages, args.passages_b1)]]
 
     def report(**kv):
-        kv.update(engine="pytorch", torch=torch.__version__, threads=args.threads, model=args.model)
+        kv.update(engine="pytorch", torch=torch.__version__, backend=args.backend, threads=args.threads, model=args.model)
         print(json.dumps(kv), flush=True)
 
     with torch.inference_mode():
+        if args.check:
+            ref = json.load(open(os.path.join(args.model, "reference.json")))["cases"]
+            got = torch.cat([run(ids, mask) for ids, mask in batches(torch, [c["ids"] for c in ref], 16)])
+            want = torch.tensor([c["mean_normalized"] for c in ref], dtype=torch.float64)
+            report(bench="check", sentences=len(ref), max_abs_diff=(got.double() - want).abs().max().item(),
+                   min_cosine=torch.nn.functional.cosine_similarity(got.double(), want, dim=1).min().item())
         for ids, mask in batches(torch, seqs[:8], 8):  # warm-up
             run(ids, mask)
         for size, n in ((32, args.passages), (1, args.passages_b1)):
