@@ -20,7 +20,7 @@ type vectorBenchFlags struct {
 	dir, efs, profile, metric, cpuprofile, quantization, tmp, load string
 	m, efc, threads, k, nq, warmup, rescore, chunk                 int
 	seed                                                           uint64
-	asJSON, reopen, keep, warmPass, spill                          bool
+	asJSON, reopen, keep, warmPass, spill, cold                    bool
 }
 
 func benchVector(ctx context.Context, u *ui, args []string) error {
@@ -41,11 +41,12 @@ func benchVector(ctx context.Context, u *ui, args []string) error {
 	intVar(fs, &f.chunk, "chunk", 100_000, 1, anyInt, "base vectors read and added per call: the input is never held whole")
 	fs.Uint64Var(&f.seed, "seed", 0, "build seed")
 	fs.BoolVar(&f.asJSON, "json", false, "print JSON lines (the peer harness's fields)")
-	fs.StringVar(&f.cpuprofile, "cpuprofile", "", "write a CPU profile of the build to this file")
+	fs.StringVar(&f.cpuprofile, "cpuprofile", "", "write a CPU profile of the build (of the queries with --load) to this file")
 	fs.BoolVar(&f.reopen, "reopen", true, "save the index, drop it, and run the queries on the saved file opened again (open time and RSS after open are reported)")
 	fs.StringVar(&f.tmp, "tmp", "", "folder for the saved index and the build's spill file (default: the system's temporary folder)")
 	fs.BoolVar(&f.spill, "spill", true, "with sq8, keep the float32 vectors in a spill file in --tmp while building, not in the heap")
 	fs.BoolVar(&f.keep, "keep", false, "keep the saved index file (its path is printed on stderr)")
+	fs.BoolVar(&f.cold, "cold", false, "drop the saved index from the page cache before opening it (Linux): the open and the queries then read it from disk, and resident memory shows what they touched")
 	fs.StringVar(&f.load, "load", "", "skip the build: open this saved index (as --keep left it) and run the queries on it")
 	fs.BoolVar(&f.warmPass, "warm-pass", true, "before timing, run every query once at the largest ef, so that an index opened from a file has the pages queries read mapped (as an index in memory has)")
 	if err := parseFlags(fs, args); err != nil {
@@ -180,6 +181,14 @@ func runVectorBench(ctx context.Context, u *ui, f vectorBenchFlags) error {
 		}
 		rec["rss_after_warm_mb"] = round(rssMB()-rssBase, 1)
 	}
+	if f.load != "" {
+		// Nothing was built: the profile covers the queries.
+		stopProfile, err := startCPUProfile(f.cpuprofile)
+		if err != nil {
+			return err
+		}
+		defer stopProfile()
+	}
 	hits := make([]vajra.VectorHit, 0, f.k)
 	for _, ef := range efList {
 		efq := max(ef, f.k)
@@ -285,6 +294,12 @@ func saveIndex(idx *vajra.VectorIndex, f vectorBenchFlags, rec map[string]any) (
 // reopen opens the saved index once the built one is dropped, and records what that costs
 // in rec: open_ms, open_rss_mb (the resident growth of the open), mapped_mb.
 func reopen(path string, f vectorBenchFlags, rec map[string]any) (*vajra.VectorIndex, error) {
+	if f.cold {
+		if err := dropFromPageCache(path); err != nil {
+			return nil, fmt.Errorf("--cold: %w", err)
+		}
+		rec["cold"] = true
+	}
 	runtime.GC()
 	freeOSMemory()
 	before := rssMB()

@@ -34,7 +34,12 @@
 // codes, keep the best Rescore candidates (3·k for sq8, 10·k for bq by default) and rank
 // those by their exact float32 distances, so the walk reads 4× (sq8) or ~16× (bq) fewer
 // bytes a distance and the answer is ranked exactly. Inserts search the graph on the codes
-// too and choose neighbours by exact distances among the candidates found. The quantiser is
+// too; an sq8 index also chooses neighbours by distances between codes (kernel.DotSQ8Pair),
+// so that a build reads no float32 vector but the inserted one's and, with Options.SpillDir,
+// keeps them in an unnamed mapped file rather than the heap; a bq index chooses them by
+// exact distances among the candidates found. What an sq8 search walks (codes, links,
+// labels) is about 530 bytes a vector at 384 dimensions and M = 16; a bq one at 768
+// dimensions, about 270. The quantiser is
 // trained on an evenly spaced sample when the index first receives vectors, again each time
 // it has doubled until the sample is 100,000 rows, and afresh by Promote; every step
 // depends only on the data and the operation sequence, so builds stay deterministic.

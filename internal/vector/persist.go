@@ -8,6 +8,7 @@ import (
 	"io"
 	"math"
 	"math/bits"
+	"slices"
 	"sync"
 
 	"github.com/vajrasearch/vajra/internal/binfile"
@@ -247,9 +248,15 @@ func decodeHNSW(f *binfile.File, mapped bool) (*HNSW, error) {
 	if h.links0, err = f.Uint32s("lnk0", n*h.stride0); err != nil {
 		return nil, err
 	}
-	// Links whose checksum was deferred (OpenFile) are verified by validateLevel0.
+	// Links whose checksum was deferred (OpenFile) are verified by validateLevel0, in
+	// chunks, or here when the file has no chunk checksums for them.
 	if h.linksCheck, err = f.Checked("lnk0"); err != nil {
 		return nil, err
+	}
+	if !f.Chunked("lnk0") && slices.Contains(f.Deferred(), "lnk0") {
+		if err := f.VerifySection("lnk0"); err != nil {
+			return nil, err
+		}
 	}
 	if h.levels, err = f.Section("levl"); err != nil {
 		return nil, err
