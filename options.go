@@ -87,7 +87,7 @@ type VectorOptions struct {
 	Seed uint64
 	// Quantization is "none" (default), "sq8" or "bq": searches walk the graph on one byte
 	// (sq8) or one bit (bq) a dimension and rank the best Rescore candidates (0 = 3·k for
-	// sq8, 10·k for bq) by their float32 vectors, which stay in the index file and are read
+	// sq8, 10·k or 20·k for bq) by their float32 vectors, which stay in the index file and are read
 	// from its memory mapping. It is chosen at creation.
 	Quantization string `json:",omitempty"`
 	Rescore      int    `json:",omitempty"`

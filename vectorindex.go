@@ -30,7 +30,7 @@ type VectorIndexOptions struct {
 	// vectors, which an index opened with LoadVectorIndex reads from the mapped file.
 	Quantization string
 	// Rescore is how many candidates a quantised search ranks exactly (0 = 3·k for sq8,
-	// 10·k for bq).
+	// 10·k for bq at 768 dimensions or more, 20·k below).
 	Rescore int
 	// SpillDir, for "sq8", keeps the float32 vectors of the index being built in an unnamed
 	// file in this folder, memory-mapped, instead of the heap: an sq8 build reads only

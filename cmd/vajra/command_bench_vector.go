@@ -34,7 +34,7 @@ func benchVector(ctx context.Context, u *ui, args []string) error {
 	fs.StringVar(&f.profile, "profile", "", "build profile: quality, fast, instant (explicit -M/-efc override it)")
 	fs.StringVar(&f.metric, "metric", "", "metric (default: meta.json's)")
 	fs.StringVar(&f.quantization, "quantization", "none", "codes the graph is walked on: none, sq8 or bq")
-	intVar(fs, &f.rescore, "rescore", 0, 0, anyInt, "candidates a quantised search ranks exactly (0 = 3·k for sq8, 10·k for bq)")
+	intVar(fs, &f.rescore, "rescore", 0, 0, anyInt, "candidates a quantised search ranks exactly (0 = 3·k for sq8; for bq 10·k at 768 dimensions or more, 20·k below)")
 	intVar(fs, &f.k, "k", 10, 1, anyInt, "neighbours per query")
 	intVar(fs, &f.nq, "nq", 0, 0, anyInt, "use only the first N queries (0 = all)")
 	intVar(fs, &f.warmup, "warmup", 200, 0, anyInt, "untimed queries before each timed pass")

@@ -31,7 +31,7 @@
 // on a training sample, whose distance to a query is an exact integer sum (kernel.DotSQ8);
 // or bq, one bit a dimension of the centred, randomly rotated vector with RaBitQ's
 // correction factors beside the bits in the same cache line. Searches walk the graph on the
-// codes, keep the best Rescore candidates (3·k for sq8, 10·k for bq by default) and rank
+// codes, keep the best Rescore candidates (by default 3·k for sq8; for bq 10·k at 768 dimensions or more, 20·k below) and rank
 // those by their exact float32 distances, so the walk reads 4× (sq8) or ~16× (bq) fewer
 // bytes a distance and the answer is ranked exactly. Inserts search the graph on the codes
 // too; an sq8 index also chooses neighbours by distances between codes (kernel.DotSQ8Pair),

@@ -75,14 +75,19 @@ func ParseQuantization(s string) (Quantization, error) {
 // quantized reports whether q keeps codes beside the float32 vectors.
 func (q Quantization) quantized() bool { return q == QuantSQ8 || q == QuantBQ }
 
-// rescoreFactor is the default number of candidates a quantised search rescores, per
-// result asked for: enough for the exact top k to be among them (sq8 ranks the exact top 10
-// within its top 20 almost always, bq within its top 100).
-func (q Quantization) rescoreFactor() int {
-	if q == QuantBQ {
+// rescoreFactor is the default number of candidates a quantised search of dim dimensions
+// rescores, per result asked for: enough for the exact top k to be among them. sq8 ranks
+// the exact top 10 within its top 20 almost always; bq's estimate is coarser the fewer the
+// dimensions (its error shrinks as 1/√dim): at 768 dimensions the top 100 holds the exact
+// top 10, at 384 it takes the top 200 for float32's recall.
+func (q Quantization) rescoreFactor(dim int) int {
+	switch {
+	case q != QuantBQ:
+		return 3
+	case dim >= 768:
 		return 10
 	}
-	return 3
+	return 20
 }
 
 // Limits on options, generous enough for any real use and small enough that sizes cannot
@@ -132,7 +137,8 @@ type Options struct {
 	Quantization Quantization
 	// Rescore is how many candidates a quantised search rescores with the float32 vectors
 	// (at least k, and the candidate list is made at least this long); 0 means 3·k for sq8
-	// and 10·k for bq. SearchOptions.Rescore overrides it per query.
+	// and, for bq, 10·k at 768 dimensions or more, 20·k below. SearchOptions.Rescore
+	// overrides it per query.
 	Rescore int
 	// SpillDir, when set, is where an sq8 index keeps its float32 vectors while it is
 	// built: an unnamed file there, read through a memory mapping, instead of the heap

@@ -66,7 +66,7 @@ func refSearch(h *HNSW, query []float32, k int, o SearchOptions) []Hit {
 			r = h.opts.Rescore
 		}
 		if r <= 0 {
-			r = h.opts.Quantization.rescoreFactor() * k
+			r = h.opts.Quantization.rescoreFactor(h.dim) * k
 		}
 		r = max(r, k)
 	}

@@ -39,7 +39,7 @@ func (h *HNSW) rescoreCount(k int, o SearchOptions) int {
 		r = h.opts.Rescore
 	}
 	if r <= 0 {
-		r = h.opts.Quantization.rescoreFactor() * k
+		r = h.opts.Quantization.rescoreFactor(h.dim) * k
 	}
 	return max(r, k)
 }

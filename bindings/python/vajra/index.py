@@ -206,7 +206,7 @@ class HNSWIndex(_VectorIndex):
     "quality" (M=16, efConstruction=200, ef=128), "fast" (16/32/96) or "instant" (8/24/48);
     m, ef_construction and ef_search override single parameters. quantization "sq8" (one
     byte a dimension) or "bq" (one bit, for 768 dimensions and more) walks the graph on
-    codes and ranks the best ``rescore`` candidates (default 3·k for sq8, 10·k for bq) by the
+    codes and ranks the best ``rescore`` candidates (default 3·k for sq8; for bq 10·k at 768 dimensions or more, 20·k below) by the
     float32 vectors, which an index opened with load reads from the mapped file. The same
     vectors in the same order with the same seed give the same graph, whatever the number
     of threads."""
