@@ -65,7 +65,7 @@ func runIndex(ctx context.Context, u *ui, args []string) error {
 	size := dirSize(out)
 	fmt.Fprintf(u.out, "indexed %d documents into %s in %.2f s (%s on disk)\n", st.Docs, out, time.Since(start).Seconds(), humanBytes(size))
 	if st.Embedder != "" {
-		fmt.Fprintf(u.out, "vectors: %d × %d (%s, %s profile)\n", st.Vectors, st.VectorDim, st.Embedder, st.VectorProfile)
+		fmt.Fprintf(u.out, "vectors: %d × %d (%s, %s profile%s)\n", st.Vectors, st.VectorDim, st.Embedder, st.VectorProfile, quantNote(st.VectorQuantization))
 	}
 	return nil
 }

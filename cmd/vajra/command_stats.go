@@ -40,7 +40,7 @@ func printStats(u *ui, s vajra.Stats) {
 	fmt.Fprintf(u.out, "bm25         k1=%g b=%g title-weight=%d\n", s.K1, s.B, s.TitleWeight)
 	fmt.Fprintf(u.out, "lexical      %d segments, %d terms, %d postings, avg doc length %.1f, %s\n", s.Segments, s.Terms, s.Postings, s.AvgDocLen, humanBytes(s.LexicalBytes))
 	if s.Embedder != "" {
-		fmt.Fprintf(u.out, "vectors      %d × %d-d, %s, profile %s, %s in memory\n", s.Vectors, s.VectorDim, s.VectorMetric, s.VectorProfile, humanBytes(s.VectorBytes))
+		fmt.Fprintf(u.out, "vectors      %d × %d-d, %s, profile %s%s, %s in memory\n", s.Vectors, s.VectorDim, s.VectorMetric, s.VectorProfile, quantNote(s.VectorQuantization), humanBytes(s.VectorBytes))
 		fmt.Fprintf(u.out, "embedder     %s\n", s.Embedder)
 	}
 	if len(s.MetadataFields) > 0 {
@@ -49,4 +49,12 @@ func printStats(u *ui, s vajra.Stats) {
 	if s.Dir != "" {
 		fmt.Fprintf(u.out, "log          %s (generation %d)\n", humanBytes(s.LogBytes), s.Generation)
 	}
+}
+
+// quantNote names a quantisation other than none, for the lines that describe vectors.
+func quantNote(q string) string {
+	if q == "" || q == "none" {
+		return ""
+	}
+	return ", " + q + " codes"
 }
