@@ -10,31 +10,31 @@ import (
 // Stats describes a collection. Its JSON form (MarshalJSON) is snake_case, with the HTTP
 // API's names for the figures the API also gives.
 type Stats struct {
-	Docs          int
-	Dir           string
-	Generation    uint64
-	Analyzer      AnalysisOptions
-	K1, B         float64
-	TitleWeight   int
-	Segments      int
-	DeletedInSegs uint64
-	Terms         int
-	Postings      uint64
-	AvgDocLen     float64
-	LexicalBytes  int64
-	Embedder      string
-	VectorDim     int
-	VectorMetric  string
-	VectorProfile string
-	// VectorQuantization is "none", "sq8" or "bq" (see VectorOptions.Quantization).
-	VectorQuantization string
-	Vectors            int
-	VectorBytes        int64
-	MetadataFields     []string
-	LogBytes           int64
+	Docs           int
+	Dir            string
+	Generation     uint64
+	Analyzer       AnalysisOptions
+	K1, B          float64
+	TitleWeight    int
+	Segments       int
+	DeletedInSegs  uint64
+	Terms          int
+	Postings       uint64
+	AvgDocLen      float64
+	LexicalBytes   int64
+	Embedder       string
+	VectorDim      int
+	VectorMetric   string
+	VectorProfile  string
+	Vectors        int
+	VectorBytes    int64
+	MetadataFields []string
+	LogBytes       int64
 	// EmbedderInfo names the embedder as the collection was created with it (kind "none"
 	// without one); Embedder above is its full description on one line.
 	EmbedderInfo EmbedderInfo
+	// VectorQuantization is "none", "sq8" or "bq" (see VectorOptions.Quantization).
+	VectorQuantization string
 	// Metadata describes each metadata field (in MetadataFields' order), for suggesting
 	// filters.
 	Metadata []MetadataField
