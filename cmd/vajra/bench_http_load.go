@@ -100,10 +100,13 @@ func (t *httpTarget) waitReady(ctx context.Context, timeout time.Duration) error
 
 // loadResult is one bounded run of the load generator.
 type loadResult struct {
-	lat    []time.Duration // successful requests
-	errors int
-	first  error
-	wall   time.Duration
+	lat []time.Duration // successful requests
+	// outside is, per successful request that reported its took_ms, the round trip minus the
+	// time the engine took: what HTTP, JSON and the client add, measured on the same request.
+	outside []time.Duration
+	errors  int
+	first   error
+	wall    time.Duration
 }
 
 // runLoad sends POST path with bodies (cycling) from conc goroutines until duration has
@@ -112,6 +115,7 @@ func runLoad(ctx context.Context, t *httpTarget, path string, bodies [][]byte, c
 	var next atomic.Int64
 	deadline := time.Now().Add(duration)
 	per := make([][]time.Duration, conc)
+	outside := make([][]time.Duration, conc)
 	errs := make([]int, conc)
 	var firstErr error
 	var errMu sync.Mutex
@@ -127,7 +131,7 @@ func runLoad(ctx context.Context, t *httpTarget, path string, bodies [][]byte, c
 					return
 				}
 				t0 := time.Now()
-				_, err := t.do(ctx, "POST", path, "application/json", bodies[i%len(bodies)], http.StatusOK)
+				body, err := t.do(ctx, "POST", path, "application/json", bodies[i%len(bodies)], http.StatusOK)
 				d := time.Since(t0)
 				if err != nil {
 					errs[w]++
@@ -139,6 +143,9 @@ func runLoad(ctx context.Context, t *httpTarget, path string, bodies [][]byte, c
 					continue
 				}
 				per[w] = append(per[w], d)
+				if took, ok := tookOf(body); ok {
+					outside[w] = append(outside[w], d-took)
+				}
 			}
 		}()
 	}
@@ -146,7 +153,27 @@ func runLoad(ctx context.Context, t *httpTarget, path string, bodies [][]byte, c
 	r := loadResult{wall: time.Since(start), first: firstErr}
 	for w := range conc {
 		r.lat = append(r.lat, per[w]...)
+		r.outside = append(r.outside, outside[w]...)
 		r.errors += errs[w]
 	}
 	return r
+}
+
+// tookOf reads the "took_ms" a search answer ends with, without decoding the answer.
+func tookOf(body []byte) (time.Duration, bool) {
+	const key = `"took_ms":`
+	i := bytes.LastIndex(body, []byte(key))
+	if i < 0 {
+		return 0, false
+	}
+	rest := body[i+len(key):]
+	j := bytes.IndexAny(rest, ",}")
+	if j < 0 {
+		return 0, false
+	}
+	ms, err := strconv.ParseFloat(string(bytes.TrimSpace(rest[:j])), 64)
+	if err != nil || ms < 0 {
+		return 0, false
+	}
+	return time.Duration(ms * 1e6), true
 }

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/vajrasearch/vajra/vajrahttp"
 )
@@ -61,6 +62,30 @@ func TestBenchHTTPRuns(t *testing.T) {
 		}
 		if r["concurrency"] == 1.0 && r["overhead_p50_ms"] == nil {
 			t.Errorf("no overhead at one client: %v", r)
+		}
+		if o, ok := r["outside_engine_p50_ms"].(float64); !ok || o <= 0 || o >= r["p50_ms"].(float64) {
+			t.Errorf("time outside the engine %v not within (0, p50): %v", r["outside_engine_p50_ms"], r)
+		}
+	}
+}
+
+func TestTookOf(t *testing.T) {
+	for _, tc := range []struct {
+		body string
+		want time.Duration
+		ok   bool
+	}{
+		{`{"hits":[],"took_ms":0.25}`, 250 * time.Microsecond, true},
+		{`{"took_ms":12,"hits":[]}`, 12 * time.Millisecond, true},
+		{`{"hits":[{"title":"took_ms"}],"took_ms": 1.5}`, 1500 * time.Microsecond, true},
+		{`{"hits":[]}`, 0, false},
+		{`{"took_ms":-1}`, 0, false},
+		{`{"took_ms":x}`, 0, false},
+		{`{"took_ms":3`, 0, false},
+	} {
+		got, ok := tookOf([]byte(tc.body))
+		if got != tc.want || ok != tc.ok {
+			t.Errorf("tookOf(%s) = %v, %v; want %v, %v", tc.body, got, ok, tc.want, tc.ok)
 		}
 	}
 }
