@@ -68,7 +68,9 @@ func trainSQ8Rows(n, dim int, m Metric, row func(r int) []float32) *sq8Quantizer
 			lo[j], hi[j] = 0, 0
 		}
 		q.lo[j] = lo[j]
-		q.step[j] = (hi[j] - lo[j]) / 255
+		// In float64: the range of components of opposite sign near ±MaxFloat32 (which a
+		// replayed log may hold) overflows float32, and a step of +Inf could not be read back.
+		q.step[j] = float32((float64(hi[j]) - float64(lo[j])) / 255)
 		if !(q.step[j] > 0) {
 			q.step[j] = 1 // a constant dimension: every code is 0 and decodes exactly
 		}
@@ -79,7 +81,7 @@ func trainSQ8Rows(n, dim int, m Metric, row func(r int) []float32) *sq8Quantizer
 // encode writes the codes of v to dst (dim bytes).
 func (q *sq8Quantizer) encode(dst []uint8, v []float32) {
 	for j, x := range v {
-		c := math.Round(float64(x-q.lo[j]) / float64(q.step[j]))
+		c := math.Round((float64(x) - float64(q.lo[j])) / float64(q.step[j]))
 		dst[j] = uint8(min(max(c, 0), 255))
 	}
 }
