@@ -61,6 +61,53 @@ func repeated(n int, vals ...float32) []float32 {
 	return out
 }
 
+// fuzzQueries returns the queries a fuzz case searches with: one made of the second half of
+// its bytes (padded or cut to dim), then about parts of the stored rows.
+func fuzzQueries(data []byte, vecs []float32, dim, parts int) [][]float32 {
+	q := fuzzFloats(data[len(data)/2:])
+	if len(q) < dim {
+		q = append(q, make([]float32, dim-len(q))...)
+	}
+	queries := [][]float32{q[:dim]}
+	rows := len(vecs) / dim
+	for i := 0; i < rows; i += max(1, rows/parts) {
+		queries = append(queries, vecs[i*dim:(i+1)*dim])
+	}
+	return queries
+}
+
+// addExpectingRefusal adds vecs and checks that Add refuses them exactly when one of them is
+// refused by the metric's own check, returning Add's error.
+func addExpectingRefusal(x *Index, m Metric, labels []uint32, vecs []float32) (addErr, mismatch error) {
+	dim := x.Options().Dim
+	var refused error
+	for i := 0; i < len(vecs)/dim && refused == nil; i++ {
+		refused = vectorKind(m, vecs[i*dim:(i+1)*dim])
+	}
+	err := x.Add(context.Background(), labels, vecs)
+	if !errors.Is(err, refused) || (err == nil) != (refused == nil) {
+		return err, fmt.Errorf("Add: got %v, want %v", err, refused)
+	}
+	return err, nil
+}
+
+// roundTrip writes x, reads it back and writes that again, requiring the same bytes: an
+// index must never write what its reader refuses.
+func roundTrip(x *Index) (*Index, error) {
+	var a, b bytes.Buffer
+	if _, err := x.WriteTo(&a); err != nil {
+		return nil, err
+	}
+	y, err := ReadIndex(a.Bytes())
+	if err != nil {
+		return nil, err
+	}
+	if _, err := y.WriteTo(&b); err != nil || !bytes.Equal(a.Bytes(), b.Bytes()) {
+		return nil, fmt.Errorf("round trip changed the bytes (%v)", err)
+	}
+	return y, nil
+}
+
 // vectorKind is the sentinel m.Check returns for v, or nil.
 func vectorKind(m Metric, v []float32) error {
 	for _, want := range []error{ErrNotFinite, ErrZeroVector, ErrOverflow} {
@@ -179,27 +226,16 @@ func FuzzBuildSearch(f *testing.F) {
 		if flags&4 != 0 {
 			o.Profile = ProfileExact
 		}
-		queries := [][]float32{fuzzFloats(data[len(data)/2:])}
-		if len(queries[0]) < dim {
-			queries[0] = append(queries[0], make([]float32, dim-len(queries[0]))...)
-		}
-		queries[0] = queries[0][:dim]
-		for i := 0; i < rows; i += max(1, rows/6) {
-			queries = append(queries, vecs[i*dim:(i+1)*dim])
-		}
+		queries := fuzzQueries(data, vecs, dim, 6)
 		k := 1 + int(flags>>4)
 		finishes(t, "build and search", func() error {
 			x, err := NewIndex(o)
 			if err != nil {
 				return err
 			}
-			var refused error
-			for i := 0; i < rows && refused == nil; i++ {
-				refused = vectorKind(m, vecs[i*dim:(i+1)*dim])
-			}
-			err = x.Add(context.Background(), labels, vecs)
-			if !errors.Is(err, refused) || (err == nil) != (refused == nil) {
-				return fmt.Errorf("Add: got %v, want %v", err, refused)
+			err, mismatch := addExpectingRefusal(x, m, labels, vecs)
+			if mismatch != nil {
+				return mismatch
 			}
 			if err != nil {
 				if x.Len() != 0 {
@@ -247,16 +283,9 @@ func FuzzBuildSearch(f *testing.F) {
 					return fmt.Errorf("promoted to %s: %w", p, err)
 				}
 			}
-			var a, b bytes.Buffer
-			if _, err := x.WriteTo(&a); err != nil {
-				return err
-			}
-			y, err := ReadIndex(a.Bytes())
+			y, err := roundTrip(x)
 			if err != nil {
 				return err
-			}
-			if _, err := y.WriteTo(&b); err != nil || !bytes.Equal(a.Bytes(), b.Bytes()) {
-				return fmt.Errorf("round trip changed the bytes (%v)", err)
 			}
 			return fuzzSearches(y, m, queries, k)
 		})

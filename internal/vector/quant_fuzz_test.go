@@ -1,7 +1,6 @@
 package vector
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -90,27 +89,16 @@ func FuzzQuantizedExtremes(f *testing.F) {
 		if flags&4 != 0 {
 			o.Rescore = 1 + int(flags>>5)
 		}
-		queries := [][]float32{fuzzFloats(data[len(data)/2:])}
-		if len(queries[0]) < dim {
-			queries[0] = append(queries[0], make([]float32, dim-len(queries[0]))...)
-		}
-		queries[0] = queries[0][:dim]
-		for i := 0; i < rows; i += max(1, rows/5) {
-			queries = append(queries, vecs[i*dim:(i+1)*dim])
-		}
+		queries := fuzzQueries(data, vecs, dim, 5)
 		k := 1 + int(flags>>4)
 		finishes(t, "quantised build and search", func() error {
 			x, err := NewIndex(o)
 			if err != nil {
 				return err
 			}
-			var refused error
-			for i := 0; i < rows && refused == nil; i++ {
-				refused = vectorKind(m, vecs[i*dim:(i+1)*dim])
-			}
-			err = x.Add(context.Background(), labels, vecs)
-			if !errors.Is(err, refused) || (err == nil) != (refused == nil) {
-				return fmt.Errorf("Add: got %v, want %v", err, refused)
+			err, mismatch := addExpectingRefusal(x, m, labels, vecs)
+			if mismatch != nil {
+				return mismatch
 			}
 			if err != nil {
 				if flags&8 == 0 || !errors.Is(err, ErrOverflow) {
@@ -133,16 +121,9 @@ func FuzzQuantizedExtremes(f *testing.F) {
 			if err := quantSearches(x, m, queries, k); err != nil {
 				return fmt.Errorf("compacted %s: %w", quant, err)
 			}
-			var a, b bytes.Buffer
-			if _, err := x.WriteTo(&a); err != nil {
-				return err
-			}
-			y, err := ReadIndex(a.Bytes())
+			y, err := roundTrip(x)
 			if err != nil {
 				return err
-			}
-			if _, err := y.WriteTo(&b); err != nil || !bytes.Equal(a.Bytes(), b.Bytes()) {
-				return fmt.Errorf("round trip changed the bytes (%v)", err)
 			}
 			return quantSearches(y, m, queries, k)
 		})
