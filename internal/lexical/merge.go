@@ -121,7 +121,13 @@ func mergeSegments(id uint64, fw []uint32, srcs []segState) (*Segment, error) {
 	// K-way merge of the sorted dictionaries; the heap orders sources by current term, then
 	// by source index, so a term's postings are gathered in ID order.
 	pos := make([]int, len(srcs))
-	h := termHeap{srcs: srcs, pos: pos}
+	termOf := func(si int) []byte { return srcs[si].seg.term(pos[si]) }
+	h := runHeap{less: func(a, b int) bool {
+		if c := bytes.Compare(termOf(a), termOf(b)); c != 0 {
+			return c < 0
+		}
+		return a < b
+	}}
 	for si := range srcs {
 		if srcs[si].seg.Terms() > 0 {
 			h.push(si)
@@ -132,9 +138,9 @@ func mergeSegments(id uint64, fw []uint32, srcs []segState) (*Segment, error) {
 	fbuf := make([]uint32, blockSize*nf)
 	var term []byte
 	for len(h.items) > 0 {
-		term = append(term[:0], h.term(h.items[0])...)
+		term = append(term[:0], termOf(h.items[0])...)
 		ords, tfs, ftfs = ords[:0], tfs[:0], ftfs[:0]
-		for len(h.items) > 0 && bytes.Equal(h.term(h.items[0]), term) {
+		for len(h.items) > 0 && bytes.Equal(termOf(h.items[0]), term) {
 			si := h.pop()
 			seg := srcs[si].seg
 			t := pos[si]
@@ -162,56 +168,4 @@ func mergeSegments(id uint64, fw []uint32, srcs []segState) (*Segment, error) {
 		}
 	}
 	return w.finish(), nil
-}
-
-// termHeap is a min-heap of source segments keyed by (current term, source index).
-type termHeap struct {
-	srcs  []segState
-	pos   []int
-	items []int
-}
-
-func (h *termHeap) term(si int) []byte { return h.srcs[si].seg.term(h.pos[si]) }
-
-func (h *termHeap) less(a, b int) bool {
-	if c := bytes.Compare(h.term(a), h.term(b)); c != 0 {
-		return c < 0
-	}
-	return a < b
-}
-
-func (h *termHeap) push(si int) {
-	h.items = append(h.items, si)
-	i := len(h.items) - 1
-	for i > 0 {
-		p := (i - 1) / 2
-		if !h.less(h.items[i], h.items[p]) {
-			break
-		}
-		h.items[i], h.items[p] = h.items[p], h.items[i]
-		i = p
-	}
-}
-
-func (h *termHeap) pop() int {
-	top := h.items[0]
-	last := len(h.items) - 1
-	h.items[0] = h.items[last]
-	h.items = h.items[:last]
-	i := 0
-	for {
-		c := 2*i + 1
-		if c >= last {
-			break
-		}
-		if r := c + 1; r < last && h.less(h.items[r], h.items[c]) {
-			c = r
-		}
-		if !h.less(h.items[c], h.items[i]) {
-			break
-		}
-		h.items[i], h.items[c] = h.items[c], h.items[i]
-		i = c
-	}
-	return top
 }
