@@ -98,32 +98,40 @@ func BenchmarkSearchHandler(b *testing.B) {
 
 // BenchmarkSearchLoopback is one client over a loopback TCP connection with keep-alive.
 func BenchmarkSearchLoopback(b *testing.B) {
-	s := benchServer(b)
+	url := serveLoopback(b, benchServer(b)) + "/v1/collections/wiki/search"
+	client := &http.Client{}
+	for _, m := range benchModes {
+		b.Run(string(m), func(b *testing.B) {
+			b.ReportAllocs()
+			postLoop(b, client, url, benchBody(m))
+		})
+	}
+}
+
+// serveLoopback serves h on a loopback port until the benchmark ends and returns its URL.
+func serveLoopback(b *testing.B, h http.Handler) string {
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		b.Fatal(err)
 	}
-	hs := &http.Server{Handler: s}
+	hs := &http.Server{Handler: h}
 	go hs.Serve(l)
-	defer hs.Close()
-	url := "http://" + l.Addr().String() + "/v1/collections/wiki/search"
-	client := &http.Client{}
-	for _, m := range benchModes {
-		b.Run(string(m), func(b *testing.B) {
-			body := benchBody(m)
-			b.ReportAllocs()
-			for b.Loop() {
-				resp, err := client.Post(url, "application/json", bytes.NewReader(body))
-				if err != nil {
-					b.Fatal(err)
-				}
-				io.Copy(io.Discard, resp.Body)
-				resp.Body.Close()
-				if resp.StatusCode != 200 {
-					b.Fatal(resp.StatusCode)
-				}
-			}
-		})
+	b.Cleanup(func() { hs.Close() })
+	return "http://" + l.Addr().String()
+}
+
+// postLoop posts body to url once per benchmark iteration, reading each answer whole.
+func postLoop(b *testing.B, client *http.Client, url string, body []byte) {
+	for b.Loop() {
+		resp, err := client.Post(url, "application/json", bytes.NewReader(body))
+		if err != nil {
+			b.Fatal(err)
+		}
+		io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != 200 {
+			b.Fatal(resp.StatusCode)
+		}
 	}
 }
 
@@ -135,29 +143,13 @@ func BenchmarkLoopbackFloor(b *testing.B) {
 	answer := bytes.Repeat([]byte("x"), 2048)
 	for _, wait := range []time.Duration{0, 30 * time.Microsecond, 100 * time.Microsecond, 400 * time.Microsecond} {
 		b.Run(wait.String(), func(b *testing.B) {
-			l, err := net.Listen("tcp", "127.0.0.1:0")
-			if err != nil {
-				b.Fatal(err)
-			}
-			hs := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			url := serveLoopback(b, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 				io.Copy(io.Discard, r.Body)
 				for t := time.Now(); time.Since(t) < wait; {
 				}
 				w.Write(answer)
-			})}
-			go hs.Serve(l)
-			defer hs.Close()
-			url := "http://" + l.Addr().String() + "/"
-			client := &http.Client{}
-			body := benchBody(vajra.Vector)
-			for b.Loop() {
-				resp, err := client.Post(url, "application/json", bytes.NewReader(body))
-				if err != nil {
-					b.Fatal(err)
-				}
-				io.Copy(io.Discard, resp.Body)
-				resp.Body.Close()
-			}
+			}))
+			postLoop(b, &http.Client{}, url+"/", benchBody(vajra.Vector))
 		})
 	}
 }
